@@ -1,0 +1,32 @@
+#include "loopcheck/runtime/spawn.hpp"
+
+#include <fmt/format.h>
+
+namespace loopcheck::detail {
+
+std::shared_ptr<task_record> new_task_record(const asio::any_io_executor& ex, std::string_view name,
+                                             std::source_location site) {
+  auto& registry = task_registry::of(ex);
+  auto record = registry.add(name, site);
+  if (!registry.closed()) return record;
+  record->mark_done();
+  registry.core()->record(finding_kind::orphan_spawn, *record, "spawned into an execution context that is shutting down");
+  return nullptr;
+}
+
+std::string describe(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "a non-standard exception";
+  }
+}
+
+void report_unobserved(task_record& task, const std::exception_ptr& error, std::string_view context) {
+  task.core().record(finding_kind::unobserved_exception, task,
+                     fmt::format("{} and nobody retrieved its exception: {}", context, describe(error)));
+}
+
+}  // namespace loopcheck::detail

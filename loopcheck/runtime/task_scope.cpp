@@ -1,0 +1,148 @@
+#include "loopcheck/runtime/task_scope.hpp"
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <mutex>
+#include <vector>
+
+#include "loopcheck/runtime/waiter_list.hpp"
+
+namespace loopcheck {
+
+struct task_scope::state {
+  struct failure {
+    std::shared_ptr<task_record> task;
+    std::exception_ptr error;
+  };
+
+  state(const asio::any_io_executor& ex, std::string scope_name, scope_options opts)
+      : name(std::move(scope_name)), options(opts), joiners(ex, fmt::format("task_scope '{}' join", name)) {}
+
+  std::size_t live_count() {
+    std::lock_guard lock(mutex);
+    return live.size();
+  }
+
+  const std::string name;
+  const scope_options options;
+  std::mutex mutex;
+  std::vector<std::shared_ptr<task_record>> live;  // guarded by mutex
+  std::vector<failure> failures;                  // guarded by mutex
+  bool closed = false;                            // guarded by mutex
+  bool cancelled = false;                         // guarded by mutex
+  waiter_list joiners;
+};
+
+namespace {
+bool is_cancellation(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const boost::system::system_error& e) {
+    return e.code() == asio::error::operation_aborted;
+  } catch (...) {
+    return false;
+  }
+}
+}  // namespace
+
+task_scope::task_scope(asio::any_io_executor ex, std::string name, scope_options options)
+    : executor_(untracked(ex)), state_(std::make_shared<state>(executor_, std::move(name), options)) {}
+
+task_scope::~task_scope() {
+  std::vector<std::shared_ptr<task_record>> live;
+  std::vector<state::failure> failures;
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->closed = true;
+    live = state_->live;
+    failures.swap(state_->failures);
+  }
+  for (auto& task : live) {
+    task->report_leak(fmt::format("task scope '{}' was destroyed while the task was live (join() or cancel() it first)",
+                                  state_->name));
+  }
+  for (auto& f : failures) {
+    detail::report_unobserved(*f.task, f.error, fmt::format("a task of scope '{}' failed, the scope was never joined", state_->name));
+  }
+  if (state_->options.strict && (!live.empty() || !failures.empty())) std::abort();
+  if (!live.empty()) cancel();  // the scope bounds its tasks' lifetime
+}
+
+std::shared_ptr<task_record> task_scope::admit(std::string_view name, std::source_location site) {
+  {
+    std::lock_guard lock(state_->mutex);
+    if (state_->closed) {
+      throw scope_closed_error(fmt::format("task '{}' spawned into task scope '{}' after it was closed or joined",
+                                           name, state_->name));
+    }
+  }
+  auto record = detail::new_task_record(executor_, name, site);
+  if (record) {
+    std::lock_guard lock(state_->mutex);
+    state_->live.push_back(record);
+  }
+  return record;
+}
+
+void task_scope::done_callback::operator()(task_record& task, std::exception_ptr error) const {
+  bool now_empty = false;
+  {
+    std::lock_guard lock(scope->mutex);
+    auto& live = scope->live;
+    for (std::size_t i = 0; i < live.size(); ++i) {
+      if (live[i].get() != &task) continue;
+      if (error && !(scope->cancelled && is_cancellation(error))) scope->failures.push_back({live[i], error});
+      live[i] = std::move(live.back());
+      live.pop_back();
+      break;
+    }
+    now_empty = live.empty();
+  }
+  if (now_empty) scope->joiners.notify_all();
+}
+
+asio::awaitable<void> task_scope::join() {
+  auto st = state_;
+  close();
+  // One wake-up suffices: joiners are notified only when the last live task ends, and a
+  // closed scope admits no new task.
+  co_await st->joiners.async_wait_until([st] { return st->live_count() == 0; }, asio::use_awaitable);
+  std::vector<state::failure> failures;
+  {
+    std::lock_guard lock(st->mutex);
+    failures.swap(st->failures);
+  }
+  if (failures.empty()) co_return;
+  for (std::size_t i = 1; i < failures.size(); ++i) {
+    detail::report_unobserved(*failures[i].task, failures[i].error,
+                              fmt::format("a task of scope '{}' failed after an earlier failure that join() rethrew",
+                                          st->name));
+  }
+  std::rethrow_exception(failures.front().error);
+}
+
+void task_scope::cancel() {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->closed = true;
+    state_->cancelled = true;
+  }
+  // Cancellation signals are not thread-safe: emit them on the scope's executor.
+  asio::dispatch(executor_, [st = state_] {
+    std::vector<std::shared_ptr<task_record>> live;
+    {
+      std::lock_guard lock(st->mutex);
+      live = st->live;
+    }
+    for (auto& task : live) task->cancel_signal().emit(asio::cancellation_type::terminal);
+  });
+}
+
+void task_scope::close() {
+  std::lock_guard lock(state_->mutex);
+  state_->closed = true;
+}
+
+std::size_t task_scope::live() const { return state_->live_count(); }
+
+}  // namespace loopcheck

@@ -1,0 +1,108 @@
+#include "loopcheck/runtime/waiter_list.hpp"
+
+#include <algorithm>
+
+namespace loopcheck {
+
+class waiter_list::cancel_handler {
+ public:
+  cancel_handler(waiter_list& list, std::uint64_t ticket) : list_(list), ticket_(ticket) {}
+  void operator()(asio::cancellation_type type) {
+    if ((type & (asio::cancellation_type::terminal | asio::cancellation_type::partial)) !=
+        asio::cancellation_type::none) {
+      list_.cancel(ticket_);
+    }
+  }
+
+ private:
+  waiter_list& list_;
+  std::uint64_t ticket_;
+};
+
+waiter_list::waiter_list(const asio::any_io_executor& ex, std::string label)
+    : executor_(untracked(ex)), registry_(task_registry::of(ex)), label_(std::move(label)) {
+  registry_.attach(*this);
+}
+
+waiter_list::~waiter_list() {
+  registry_.detach(*this);
+  abandon();
+}
+
+void waiter_list::park(handler_type handler, const std::function<bool()>& ready) {
+  // Before taking our lock: the registry's lock is never taken inside a waiter list's.
+  if (task_record* task = current_task()) task->set_waiting_on(label_);
+  std::unique_lock lock(mutex_);
+  if (ready()) {
+    lock.unlock();
+    std::list<waiter> batch;
+    batch.push_back({0, std::move(handler)});
+    complete(batch, {});
+    return;
+  }
+  const std::uint64_t ticket = next_ticket_++;
+  auto slot = handler.get_cancellation_slot();
+  if (slot.is_connected()) slot.template emplace<cancel_handler>(*this, ticket);
+  waiters_.push_back({ticket, std::move(handler)});
+}
+
+void waiter_list::complete(std::list<waiter>& batch, boost::system::error_code ec) {
+  for (auto& w : batch) {
+    // A cancelled waiter's slot holds the cancel_handler now running; Asio replaces it later.
+    auto slot = w.handler.get_cancellation_slot();
+    if (!ec && slot.is_connected()) slot.clear();
+    // Post through our context, then dispatch to the handler's own executor (a tracked task's
+    // executor marks it running); any_completion_executor itself cannot be required to never block.
+    asio::post(executor_, [h = std::move(w.handler), ec]() mutable { asio::dispatch(asio::append(std::move(h), ec)); });
+  }
+}
+
+void waiter_list::notify_one() {
+  std::list<waiter> batch;
+  {
+    std::lock_guard lock(mutex_);
+    if (waiters_.empty()) return;
+    batch.splice(batch.end(), waiters_, waiters_.begin());
+  }
+  complete(batch, {});
+}
+
+void waiter_list::notify_all() {
+  std::list<waiter> batch;
+  {
+    std::lock_guard lock(mutex_);
+    batch.swap(waiters_);
+  }
+  complete(batch, {});
+}
+
+void waiter_list::cancel(std::uint64_t ticket) {
+  std::list<waiter> batch;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = std::find_if(waiters_.begin(), waiters_.end(), [ticket](const waiter& w) { return w.ticket == ticket; });
+    if (it == waiters_.end()) return;
+    batch.splice(batch.end(), waiters_, it);
+  }
+  complete(batch, asio::error::operation_aborted);
+}
+
+std::size_t waiter_list::size() const {
+  std::lock_guard lock(mutex_);
+  return waiters_.size();
+}
+
+void waiter_list::abandon() {
+  std::list<waiter> batch;
+  {
+    std::lock_guard lock(mutex_);
+    batch.swap(waiters_);
+  }
+  for (auto& w : batch) {
+    auto slot = w.handler.get_cancellation_slot();
+    if (slot.is_connected()) slot.clear();
+  }
+  // `batch` dies here, outside the lock: destroying a handler destroys its coroutine frame.
+}
+
+}  // namespace loopcheck
