@@ -11,6 +11,7 @@ namespace loopcheck {
 
 namespace {
 thread_local task_record* this_thread_task = nullptr;
+thread_local asio::execution_context* this_thread_context = nullptr;
 }  // namespace
 
 std::string_view to_string(task_state state) {
@@ -172,8 +173,15 @@ void task_registry::shutdown() {
 
 task_record* current_task() { return this_thread_task; }
 
+running_context_guard::running_context_guard(asio::execution_context& ctx) : previous_(this_thread_context) {
+  this_thread_context = &ctx;
+}
+
+running_context_guard::~running_context_guard() { this_thread_context = previous_; }
+
 bool running_in_this_thread(const asio::any_io_executor& ex) {
   auto& ctx = asio::query(ex, asio::execution::context);
+  if (this_thread_context == &ctx) return true;
   // io_context and thread_pool run handlers through Asio's scheduler, which knows the threads
   // inside its run(); any_io_executor has no running_in_this_thread() to ask instead.
   if (asio::has_service<asio::detail::scheduler>(ctx) && asio::use_service<asio::detail::scheduler>(ctx).can_dispatch()) {

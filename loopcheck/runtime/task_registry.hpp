@@ -147,6 +147,19 @@ task_record* current_task();
 // True when the calling thread is running `ex`'s execution context now.
 bool running_in_this_thread(const asio::any_io_executor& ex);
 
+// Marks the calling thread as running `ctx` for its lifetime. Contexts that are not built on
+// Asio's scheduler (the simulator) use it inside their run() so running_in_this_thread() works.
+class running_context_guard {
+ public:
+  explicit running_context_guard(asio::execution_context& ctx);
+  ~running_context_guard();
+  running_context_guard(const running_context_guard&) = delete;
+  running_context_guard& operator=(const running_context_guard&) = delete;
+
+ private:
+  asio::execution_context* previous_;
+};
+
 // An executor adaptor that runs every handler of one task with that task marked current and
 // running, so the registry sees running vs suspended and waits can say who waits.
 class tracked_executor {
