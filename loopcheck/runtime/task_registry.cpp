@@ -111,6 +111,15 @@ std::size_t registry_core::live_count() const {
   return n;
 }
 
+void registry_core::cancel_all() {
+  std::vector<std::shared_ptr<task_record>> live;
+  {
+    std::lock_guard lock(mutex_);
+    for (task_record* r = head_; r != nullptr; r = r->next_) live.push_back(r->shared_from_this());
+  }
+  for (auto& task : live) task->cancel_signal().emit(asio::cancellation_type::terminal);
+}
+
 std::chrono::nanoseconds registry_core::now() const {
   std::lock_guard lock(mutex_);
   if (clock_ != nullptr) last_now_ = clock_->now();

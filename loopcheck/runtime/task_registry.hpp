@@ -35,7 +35,7 @@ struct task_info {
 class registry_core;
 
 // One tracked task. Shared by the registry, the task's coroutine frame and its executor.
-class task_record {
+class task_record : public std::enable_shared_from_this<task_record> {
  public:
   task_record(std::shared_ptr<registry_core> core, std::uint64_t id, std::string_view name,
               std::source_location site, std::chrono::nanoseconds spawned_at);
@@ -88,6 +88,8 @@ class registry_core {
   std::vector<task_info> snapshot() const;
   std::size_t live_count() const;
   std::chrono::nanoseconds now() const;
+  // Emits terminal cancellation to every live task. Call on the context's thread.
+  void cancel_all();
 
   // Records into this context's log and publishes to every scoped_finding_capture.
   void record(finding f);
@@ -127,6 +129,7 @@ class task_registry : public asio::execution_context::service {
   std::vector<task_info> snapshot() const { return core_->snapshot(); }
   std::size_t live_count() const { return core_->live_count(); }
   const std::shared_ptr<findings_log>& findings() const { return core_->log(); }
+  void cancel_all() { core_->cancel_all(); }
   // True once the context is being destroyed: work handed to it now will never run.
   bool closed() const { return core_->closed(); }
 

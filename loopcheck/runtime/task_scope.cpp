@@ -1,5 +1,6 @@
 #include "loopcheck/runtime/task_scope.hpp"
 
+#include <cassert>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <mutex>
@@ -104,9 +105,14 @@ void task_scope::done_callback::operator()(task_record& task, std::exception_ptr
 asio::awaitable<void> task_scope::join() {
   auto st = state_;
   close();
-  // One wake-up suffices: joiners are notified only when the last live task ends, and a
-  // closed scope admits no new task.
-  co_await st->joiners.async_wait_until([st] { return st->live_count() == 0; }, asio::use_awaitable);
+  // Joiners are notified only when the last live task ends and a closed scope admits no new
+  // task, so one wake-up suffices; the bound guards that invariant.
+  for (int round = 0;; ++round) {
+    assert(round < 2);
+    const auto seen = st->joiners.epoch();
+    if (st->live_count() == 0) break;
+    co_await st->joiners.async_wait(seen, asio::use_awaitable);
+  }
   std::vector<state::failure> failures;
   {
     std::lock_guard lock(st->mutex);

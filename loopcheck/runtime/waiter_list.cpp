@@ -29,11 +29,16 @@ waiter_list::~waiter_list() {
   abandon();
 }
 
-void waiter_list::park(handler_type handler, const std::function<bool()>& ready) {
+std::uint64_t waiter_list::epoch() const {
+  std::lock_guard lock(mutex_);
+  return epoch_;
+}
+
+void waiter_list::park(handler_type handler, std::uint64_t seen_epoch) {
   // Before taking our lock: the registry's lock is never taken inside a waiter list's.
   if (task_record* task = current_task()) task->set_waiting_on(label_);
   std::unique_lock lock(mutex_);
-  if (ready()) {
+  if (epoch_ != seen_epoch) {
     lock.unlock();
     std::list<waiter> batch;
     batch.push_back({0, std::move(handler)});
@@ -61,6 +66,7 @@ void waiter_list::notify_one() {
   std::list<waiter> batch;
   {
     std::lock_guard lock(mutex_);
+    ++epoch_;
     if (waiters_.empty()) return;
     batch.splice(batch.end(), waiters_, waiters_.begin());
   }
@@ -71,6 +77,7 @@ void waiter_list::notify_all() {
   std::list<waiter> batch;
   {
     std::lock_guard lock(mutex_);
+    ++epoch_;
     batch.swap(waiters_);
   }
   complete(batch, {});

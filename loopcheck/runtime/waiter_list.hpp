@@ -8,7 +8,6 @@
 // Asio 1.26's experimental::channel is not used: its close() neither completes blocked senders
 // nor keeps buffered messages, and those are exactly the cases loopcheck must get right.
 #include <cstdint>
-#include <functional>
 #include <list>
 #include <mutex>
 #include <string>
@@ -27,15 +26,19 @@ class waiter_list {
   waiter_list(const waiter_list&) = delete;
   waiter_list& operator=(const waiter_list&) = delete;
 
-  // Completes once notified, or at once (posted) when `ready()` already holds. `ready` is
-  // checked under the list's lock, so a notify that follows a state change is never missed.
-  template <typename Ready, typename CompletionToken>
-  auto async_wait_until(Ready ready, CompletionToken&& token) {
+  // Notifications so far. Read it before checking the condition you wait for, then pass it to
+  // async_wait: a notify in between completes the wait at once, so none is ever missed.
+  std::uint64_t epoch() const;
+
+  // Completes (always posted) at the next notify after `seen_epoch`, at once if one happened
+  // already, or with operation_aborted when the waiter's cancellation slot fires. Callers loop:
+  //   for (;;) { auto seen = list.epoch(); if (ready()) break; co_await list.async_wait(seen, use_awaitable); }
+  // (No predicate callback on purpose: g++ 12 destroys a lambda temporary inside a co_await
+  // expression twice, so an API taking one would invite that bug.)
+  template <typename CompletionToken>
+  auto async_wait(std::uint64_t seen_epoch, CompletionToken&& token) {
     return asio::async_initiate<CompletionToken, void(boost::system::error_code)>(
-        [this, ready = std::move(ready)](auto handler) mutable {
-          park(handler_type(std::move(handler)), std::function<bool()>(std::move(ready)));
-        },
-        token);
+        [this, seen_epoch](auto handler) { park(handler_type(std::move(handler)), seen_epoch); }, token);
   }
 
   void notify_one();
@@ -53,7 +56,7 @@ class waiter_list {
   };
   class cancel_handler;
 
-  void park(handler_type handler, const std::function<bool()>& ready);
+  void park(handler_type handler, std::uint64_t seen_epoch);
   void complete(std::list<waiter>& batch, boost::system::error_code ec);
   void cancel(std::uint64_t ticket);
 
@@ -63,6 +66,7 @@ class waiter_list {
   mutable std::mutex mutex_;
   std::list<waiter> waiters_;
   std::uint64_t next_ticket_ = 0;
+  std::uint64_t epoch_ = 0;  // guarded by mutex_
 };
 
 }  // namespace loopcheck

@@ -9,6 +9,7 @@
 #include "loopcheck/runtime/task.hpp"
 #include "loopcheck/runtime/task_scope.hpp"
 #include "loopcheck/runtime/waiter_list.hpp"
+#include "tests/support/run_root.hpp"
 
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
@@ -22,6 +23,15 @@ asio::awaitable<void> nap(std::chrono::milliseconds d, int* done = nullptr) {
 }
 
 asio::awaitable<int> answer() { co_return 42; }
+
+asio::awaitable<void> wait_forever(std::shared_ptr<loopcheck::waiter_list> never) {
+  co_await never->async_wait(never->epoch(), asio::use_awaitable);
+}
+
+asio::awaitable<void> snapshot_later(asio::io_context& ctx, std::vector<loopcheck::task_info>& out) {
+  co_await loopcheck::sleep_for(1ms);
+  out = loopcheck::task_registry::of(ctx).snapshot();
+}
 
 asio::awaitable<void> boom() {
   co_await loopcheck::sleep_for(0ms);
@@ -51,9 +61,7 @@ BOOST_AUTO_TEST_CASE(task_parked_in_a_wait_names_the_wait) {
   {
     asio::io_context ctx;
     auto never = std::make_shared<loopcheck::waiter_list>(ctx.get_executor(), "queue 'saves' has space");
-    loopcheck::spawn_detached(ctx.get_executor(), "blocked-producer", [never]() -> asio::awaitable<void> {
-      co_await never->async_wait_until([] { return false; }, asio::use_awaitable);
-    }());
+    loopcheck::spawn_detached(ctx.get_executor(), "blocked-producer", wait_forever(never));
     ctx.run_for(20ms);  // co_spawn keeps the loop busy: a real run() would hang here forever
     auto tasks = loopcheck::task_registry::of(ctx).snapshot();
     BOOST_REQUIRE(tasks.size() == 1u);
@@ -83,10 +91,7 @@ BOOST_AUTO_TEST_CASE(snapshot_shows_running_and_suspended) {
   asio::io_context ctx;
   std::vector<loopcheck::task_info> seen;
   loopcheck::spawn_detached(ctx.get_executor(), "sleeper", nap(20ms));
-  loopcheck::spawn_detached(ctx.get_executor(), "observer", [&]() -> asio::awaitable<void> {
-    co_await loopcheck::sleep_for(1ms);
-    seen = loopcheck::task_registry::of(ctx).snapshot();
-  }());
+  loopcheck::spawn_detached(ctx.get_executor(), "observer", snapshot_later(ctx, seen));
   ctx.run();
   BOOST_REQUIRE(seen.size() == 2u);
   for (const auto& t : seen) {
@@ -126,7 +131,7 @@ BOOST_AUTO_TEST_CASE(awaited_dismissed_and_spawned_tasks_stay_silent) {
   asio::io_context ctx;
   loopcheck::scoped_finding_capture findings;
   int result = 0;
-  asio::co_spawn(ctx, [&]() -> asio::awaitable<void> {
+  loopcheck::testing::run_root(ctx, [&]() -> asio::awaitable<void> {
     loopcheck::task<int> t(ctx.get_executor(), "awaited", answer());
     result = co_await std::move(t).run();
     loopcheck::task<int> unwanted(ctx.get_executor(), "dismissed", answer());
@@ -134,8 +139,7 @@ BOOST_AUTO_TEST_CASE(awaited_dismissed_and_spawned_tasks_stay_silent) {
     loopcheck::task_scope scope(ctx.get_executor());
     scope.spawn(loopcheck::task<int>(ctx.get_executor(), "spawned", answer()));
     co_await scope.join();
-  }, asio::detached);
-  ctx.run();
+  });
   BOOST_TEST(result == 42);
   BOOST_TEST(findings.size() == 0u);
 }
@@ -172,7 +176,7 @@ BOOST_AUTO_TEST_CASE(failure_retrieved_by_join_stays_silent) {
   asio::io_context ctx;
   loopcheck::scoped_finding_capture findings;
   bool caught = false;
-  asio::co_spawn(ctx, [&]() -> asio::awaitable<void> {
+  loopcheck::testing::run_root(ctx, [&]() -> asio::awaitable<void> {
     loopcheck::task_scope scope(ctx.get_executor(), "joined");
     scope.spawn("failing", boom());
     try {
@@ -180,8 +184,7 @@ BOOST_AUTO_TEST_CASE(failure_retrieved_by_join_stays_silent) {
     } catch (const std::runtime_error&) {
       caught = true;
     }
-  }, asio::detached);
-  ctx.run();
+  });
   BOOST_TEST(caught);
   BOOST_TEST(findings.size() == 0u);
 }

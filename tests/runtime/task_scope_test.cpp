@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "loopcheck/runtime/clock.hpp"
+#include "tests/support/run_root.hpp"
 
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
@@ -23,16 +24,9 @@ asio::awaitable<void> fail_after(std::chrono::milliseconds delay, const char* wh
   throw std::runtime_error(what);
 }
 
-// Runs `body` as the root task of `ctx` and returns the exception it ended with, if any.
-template <typename Body>
-std::exception_ptr run_root(asio::io_context& ctx, Body body) {
-  std::exception_ptr result;
-  asio::co_spawn(ctx, body(), [&](std::exception_ptr e) { result = e; });
-  ctx.run();
-  return result;
-}
-
 }  // namespace
+
+using loopcheck::testing::run_root;
 
 BOOST_AUTO_TEST_SUITE(task_scope)
 

@@ -1,0 +1,147 @@
+#include "loopcheck/runtime/lazy_slot.hpp"
+
+#include <fmt/format.h>
+#include <mutex>
+#include <optional>
+
+#include "loopcheck/runtime/spawn.hpp"
+#include "loopcheck/runtime/waiter_list.hpp"
+
+namespace loopcheck {
+
+struct lazy_slot::state : std::enable_shared_from_this<lazy_slot::state> {
+  struct request {
+    factory make;
+    std::source_location site;
+  };
+
+  state(const asio::any_io_executor& ex, std::string slot_name)
+      : executor(untracked(ex)), name(std::move(slot_name)), idle_waiters(executor, fmt::format("lazy_slot '{}' idle", name)) {}
+
+  bool idle() {
+    std::lock_guard lock(mutex);
+    return running == nullptr && !waiting;
+  }
+
+  // Starts `next` as the running task; the caller holds no lock.
+  void start(request next) {
+    auto self = shared_from_this();
+    // A coroutine lambda's frame refers to its closure: keep the factory alive until the task
+    // ends, so requests may capture what they write.
+    auto make = std::make_shared<factory>(std::move(next.make));
+    auto work = (*make)();
+    auto record = detail::new_task_record(executor, name, next.site);
+    if (!record) return;  // the context is going away: orphan_spawn already recorded
+    {
+      std::lock_guard lock(mutex);
+      running = record;
+      ++runs_started;
+    }
+    detail::launch(executor, record, std::move(work), [self, make](task_record& task, std::exception_ptr error) {
+      self->finished(task, std::move(error));
+    });
+  }
+
+  void finished(task_record& task, std::exception_ptr error) {
+    std::optional<request> next;
+    {
+      std::lock_guard lock(mutex);
+      running.reset();
+      if (error) {
+        if (!first_error) {
+          first_error = error;
+          failed_task = task.shared_from_this();
+        } else {
+          detail::report_unobserved(task, error, fmt::format("lazy slot '{}': a later task failed before drain()", name));
+        }
+      }
+      if (waiting && !abandoned) next.swap(waiting);
+    }
+    if (next) start(std::move(*next));
+    else idle_waiters.notify_all();
+  }
+
+  const asio::any_io_executor executor;
+  const std::string name;
+  std::mutex mutex;
+  std::shared_ptr<task_record> running;           // guarded by mutex
+  std::optional<request> waiting;                 // guarded by mutex
+  std::exception_ptr first_error;                 // guarded by mutex
+  std::shared_ptr<task_record> failed_task;       // guarded by mutex
+  bool abandoned = false;                         // guarded by mutex
+  std::uint64_t runs_started = 0;                 // guarded by mutex
+  std::uint64_t requests_replaced = 0;            // guarded by mutex
+  waiter_list idle_waiters;
+};
+
+lazy_slot::lazy_slot(asio::any_io_executor ex, std::string name)
+    : state_(std::make_shared<state>(ex, std::move(name))) {}
+
+lazy_slot::~lazy_slot() {
+  std::shared_ptr<task_record> running;
+  std::optional<state::request> waiting;
+  std::exception_ptr error;
+  std::shared_ptr<task_record> failed;
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->abandoned = true;
+    running = state_->running;
+    waiting.swap(state_->waiting);
+    error = std::exchange(state_->first_error, nullptr);
+    failed = std::move(state_->failed_task);
+  }
+  if (running) running->report_leak(fmt::format("lazy slot '{}' was destroyed while its task ran (drain() it first)", state_->name));
+  if (waiting) {
+    auto core = task_registry::of(state_->executor).core();
+    core->record(finding{finding_kind::unawaited_task, state_->name, 0, waiting->site, core->now(),
+                         fmt::format("lazy slot '{}' was destroyed with a waiting request that never ran: "
+                                     "the last change was lost", state_->name)});
+  }
+  if (error) detail::report_unobserved(*failed, error, fmt::format("lazy slot '{}': a task failed and drain() never ran", state_->name));
+}
+
+void lazy_slot::request(factory make, std::source_location site) {
+  {
+    std::lock_guard lock(state_->mutex);
+    if (state_->running != nullptr) {
+      if (state_->waiting) ++state_->requests_replaced;
+      state_->waiting = state::request{std::move(make), site};
+      return;
+    }
+  }
+  state_->start({std::move(make), site});
+}
+
+asio::awaitable<void> lazy_slot::drain() {
+  auto st = state_;
+  // Each wake-up is a transition to idle; a new request() between the notify and our resume
+  // starts another run, so bound the retries by how many runs could start meanwhile.
+  constexpr int max_rounds = 1'000'000;
+  for (int round = 0;; ++round) {
+    if (round == max_rounds) throw std::logic_error(fmt::format("lazy slot '{}' never became idle", st->name));
+    const auto seen = st->idle_waiters.epoch();
+    if (st->idle()) break;
+    co_await st->idle_waiters.async_wait(seen, asio::use_awaitable);
+  }
+  std::exception_ptr error;
+  {
+    std::lock_guard lock(st->mutex);
+    error = std::exchange(st->first_error, nullptr);
+    st->failed_task.reset();
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+bool lazy_slot::idle() const { return state_->idle(); }
+
+std::uint64_t lazy_slot::runs_started() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->runs_started;
+}
+
+std::uint64_t lazy_slot::requests_replaced() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->requests_replaced;
+}
+
+}  // namespace loopcheck

@@ -1,0 +1,44 @@
+#pragma once
+// lazy_slot: NiceGUI's create_lazy, done right. At most one task runs and at most one waits;
+// a newer request replaces the waiting one, which is dropped before it was ever created (so it
+// is never reported as leaked or unawaited); drain() waits for the running and the waiting
+// task, so the last request is never lost at shutdown.
+#include <exception>
+#include <functional>
+#include <memory>
+#include <source_location>
+#include <string>
+
+#include "loopcheck/runtime/asio.hpp"
+
+namespace loopcheck {
+
+class lazy_slot {
+ public:
+  using factory = std::function<asio::awaitable<void>()>;
+
+  lazy_slot(asio::any_io_executor ex, std::string name);
+  // Reports a running task as leaked_task and a waiting request as unawaited_task: destroying
+  // a busy slot loses work, so drain() it first.
+  ~lazy_slot();
+  lazy_slot(const lazy_slot&) = delete;
+  lazy_slot& operator=(const lazy_slot&) = delete;
+
+  // Runs `make()`'s task now if the slot is idle, else makes it the waiting request (replacing
+  // any older waiting one). Call on the slot's executor (or before its context runs).
+  void request(factory make, std::source_location site = std::source_location::current());
+
+  // Completes when nothing runs and nothing waits; rethrows the first failure of a task since
+  // the last drain(). Failures never drained are reported as unobserved_exception.
+  asio::awaitable<void> drain();
+
+  bool idle() const;
+  std::uint64_t runs_started() const;
+  std::uint64_t requests_replaced() const;
+
+ private:
+  struct state;
+  std::shared_ptr<state> state_;
+};
+
+}  // namespace loopcheck

@@ -1,0 +1,58 @@
+#include "loopcheck/sim/fault_points.hpp"
+
+#include <fmt/format.h>
+
+#include "loopcheck/sim/fnv1a.hpp"
+#include "loopcheck/sim/sim_context.hpp"
+
+namespace loopcheck::sim {
+
+fault_points::fault_points(sim_context& context, std::uint64_t seed)
+    : asio::execution_context::service(context),
+      context_(context),
+      seed_(seed),
+      fire_random_(mix64(seed ^ 0xb0661f7b0661f7b0ULL)) {}
+
+bool fault_points::buggify(std::string_view site) {
+  auto it = coverage_.fault_sites.find(site);
+  if (it == coverage_.fault_sites.end()) {
+    // Activation is a pure function of (seed, site): the same sites are active in a replay
+    // however differently the program reaches them.
+    const bool active = unit_interval(mix64(seed_ ^ fnv1a_64(site))) < fault_site_activation_probability;
+    it = coverage_.fault_sites.emplace(std::string(site), fault_site_stats{active, 0, 0}).first;
+  }
+  fault_site_stats& stats = it->second;
+  ++stats.reached;
+  const bool fire = stats.active && fire_random_.chance(fault_site_fire_probability);
+  if (fire) ++stats.fired;
+  context_.record_event("buggify", fmt::format("{} {}", site, fire ? "fired" : stats.active ? "held" : "inactive"));
+  return fire;
+}
+
+void fault_points::probe(std::string_view name) {
+  auto it = coverage_.probes.find(name);
+  if (it == coverage_.probes.end()) it = coverage_.probes.emplace(std::string(name), 0).first;
+  ++it->second;
+  context_.record_event("probe", name);
+}
+
+namespace {
+// The fault points of `ex`'s context, or null on a real context. Only sim_context installs
+// the service (its constructor takes a sim_context), which is what makes the cast safe.
+fault_points* fault_points_of(const asio::any_io_executor& ex) {
+  auto& context = asio::query(ex, asio::execution::context);
+  if (!asio::has_service<fault_points>(context)) return nullptr;
+  return &static_cast<sim_context&>(context).faults();
+}
+}  // namespace
+
+bool buggify(const asio::any_io_executor& ex, std::string_view site) {
+  fault_points* faults = fault_points_of(ex);
+  return faults != nullptr && faults->buggify(site);
+}
+
+void probe(const asio::any_io_executor& ex, std::string_view name) {
+  if (fault_points* faults = fault_points_of(ex)) faults->probe(name);
+}
+
+}  // namespace loopcheck::sim

@@ -1,0 +1,146 @@
+#include "loopcheck/sim/sim_context.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <fmt/format.h>
+#include <string>
+
+#include "loopcheck/runtime/task_registry.hpp"
+#include "loopcheck/sim/sim_clock.hpp"
+
+namespace loopcheck::sim {
+
+namespace {
+
+std::string_view base_name(std::string_view path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// "task 'b' #2 spawned at x.cpp:14 (suspended, waiting on queue 'saves' has space)"
+std::string describe(const task_info& task) {
+  return fmt::format("task '{}' #{} spawned at {}:{} ({}, {})", task.name, task.id, base_name(task.site.file_name()),
+                     task.site.line(), to_string(task.state),
+                     task.waiting_on.empty() ? std::string("not in a loopcheck wait")
+                                             : fmt::format("waiting on {}", task.waiting_on));
+}
+
+}  // namespace
+
+std::uint64_t current_chain() {
+  const task_record* task = current_task();
+  return task != nullptr ? task->id() : no_chain;
+}
+
+sim_context::sim_context(sim_options options)
+    : options_(options), log_(options.event_log_capacity_events), ready_(options.strategy, options.seed) {
+  clock_ = new sim_clock(*this);
+  asio::add_service<clock_service>(*this, clock_);
+  faults_ = new fault_points(*this, options_.seed);
+  asio::add_service<fault_points>(*this, faults_);
+  // Created now, after the clock: services shut down in reverse order of creation, so the
+  // registry closes (and abandons its waiter lists) before the clock destroys its timers.
+  task_registry::of(*this);
+  record_event("run.start", fmt::format("seed {} strategy {} pct_depth {} pct_horizon_steps {}", options_.seed,
+                                        to_string(options_.strategy.kind), options_.strategy.pct_depth,
+                                        options_.strategy.pct_horizon_steps));
+}
+
+sim_context::~sim_context() {
+  accepting_ = false;
+  shutdown();
+  // Bounded: nothing new is accepted, so each round removes one handler for good.
+  while (!ready_.empty()) {
+    ready_entry entry = ready_.take_oldest();
+    // `entry` dies here: destroying a handler destroys the coroutine frames it owns.
+  }
+  // Destroy the services while this object's members still exist.
+  destroy();
+}
+
+std::chrono::nanoseconds sim_context::now() const { return clock_->now(); }
+
+std::size_t sim_context::pending_timers() const { return clock_->pending_timers(); }
+
+void sim_context::record_event(std::string_view kind, std::string_view detail) { log_.record(now(), kind, detail); }
+
+void sim_context::submit(ready_handler handler, std::uint64_t chain) {
+  if (!accepting_) return;  // the handler is destroyed here, never run
+  const std::uint64_t sequence = ready_.push(std::move(handler), chain);
+  record_event("post", fmt::format("#{} chain {}", sequence, chain));
+}
+
+run_outcome sim_context::run() {
+  assert(!running_ && "sim_context::run() is not re-entrant");
+  assert(accepting_);
+  running_context_guard guard(*this);
+  struct running_flag {
+    explicit running_flag(bool& flag) : flag_(flag) { flag_ = true; }
+    ~running_flag() { flag_ = false; }
+    bool& flag_;
+  } running(running_);
+
+  // Every round runs a handler or moves time to a timer that then becomes ready, so the step
+  // budget bounds the loop.
+  for (;;) {
+    clock_->release_due_timers();
+    if (!ready_.empty()) {
+      if (steps_ >= options_.budget_steps) {
+        return finish(run_status::hang, fmt::format("the step budget ran out ({} steps)", options_.budget_steps));
+      }
+      run_one();
+      continue;
+    }
+    if (const auto deadline = clock_->next_deadline()) {
+      if (*deadline > options_.virtual_time_budget) {
+        clock_->advance_to(std::max(now(), options_.virtual_time_budget));
+        return finish(run_status::hang,
+                      fmt::format("the virtual time budget ran out ({}ns; next timer due at {}ns)",
+                                  options_.virtual_time_budget.count(), deadline->count()));
+      }
+      clock_->advance_to(*deadline);
+      continue;
+    }
+    const bool tasks_live = task_registry::of(*this).live_count() != 0;
+    return finish(tasks_live ? run_status::deadlock : run_status::completed,
+                  "no handler is ready and no timer is pending");
+  }
+}
+
+void sim_context::run_one() {
+  ready_choice choice = ready_.pick(steps_);
+  ++steps_;
+  const std::uint64_t sequence = choice.entry.sequence;
+  record_event("pick", fmt::format("#{} index {} of {}", sequence, choice.index, choice.ready_count));
+  std::move(choice.entry.handler)();
+  record_event("done", fmt::format("#{}", sequence));
+}
+
+run_outcome sim_context::finish(run_status status, std::string_view reason) {
+  run_outcome outcome;
+  outcome.status = status;
+  outcome.steps = steps_;
+  outcome.virtual_time = now();
+  if (status != run_status::completed) {
+    auto& registry = task_registry::of(*this);
+    auto tasks = registry.snapshot();
+    std::sort(tasks.begin(), tasks.end(), [](const task_info& a, const task_info& b) { return a.id < b.id; });
+    finding f;
+    f.kind = status == run_status::deadlock ? finding_kind::deadlock : finding_kind::hang;
+    f.time = now();
+    if (!tasks.empty()) {  // the structured fields name the oldest task; the message names all
+      f.task_name = tasks.front().name;
+      f.task_id = tasks.front().id;
+      f.site = tasks.front().site;
+    }
+    f.message = fmt::format("{}; {} live task(s)", reason, tasks.size());
+    for (std::size_t i = 0; i < tasks.size(); ++i) f.message += (i == 0 ? ": " : "; ") + describe(tasks[i]);
+    registry.core()->record(f);
+    outcome.failure = std::move(f);
+  }
+  record_event("run.end", fmt::format("{} after {} steps", to_string(status), steps_));
+  outcome.event_hash = hash();
+  return outcome;
+}
+
+}  // namespace loopcheck::sim

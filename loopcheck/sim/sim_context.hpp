@@ -1,0 +1,93 @@
+#pragma once
+// A deterministic, single-threaded Asio execution context (anchors: FoundationDB simulation,
+// TigerBeetle's VOPR, shuttle, Coyote). Code written against any_io_executor runs on it
+// unchanged; the context decides which ready handler runs next (by a seeded strategy), keeps
+// virtual time, ends runaway runs at a budget, detects deadlock, logs and hashes every
+// decision, and hosts the fault points. A run is determined by its program and sim_options.
+//
+//   loopcheck::sim::sim_context sim({.seed = 42});
+//   loopcheck::spawn_detached(sim.get_executor(), "writer", write_all());
+//   auto outcome = sim.run();   // completed, deadlock or hang; outcome.event_hash
+//
+// Nothing here reads a real clock, a global random source or a pointer value.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "loopcheck/runtime/asio.hpp"
+#include "loopcheck/sim/event_log.hpp"
+#include "loopcheck/sim/fault_points.hpp"
+#include "loopcheck/sim/ready_queue.hpp"
+#include "loopcheck/sim/run_outcome.hpp"
+#include "loopcheck/sim/sim_executor.hpp"
+#include "loopcheck/sim/sim_options.hpp"
+
+namespace loopcheck::sim {
+
+class sim_clock;
+
+class sim_context : public asio::execution_context {
+ public:
+  using executor_type = sim_executor;
+
+  explicit sim_context(sim_options options = {});
+  // Shuts the services down (the task registry first: it closes and abandons its waiter
+  // lists; then the clock destroys its timers), then destroys every pending handler without
+  // running it, so tracked tasks still suspended report leaked_task.
+  ~sim_context();
+  sim_context(const sim_context&) = delete;
+  sim_context& operator=(const sim_context&) = delete;
+
+  executor_type get_executor() noexcept { return executor_type(*this); }
+
+  // Runs until nothing is ready and no timer is pending (completed or deadlock) or a budget
+  // runs out (hang). Exceptions escaping a handler propagate, as from io_context::run().
+  run_outcome run();
+
+  std::chrono::nanoseconds now() const;
+  std::uint64_t steps() const { return steps_; }
+  const sim_options& options() const { return options_; }
+  std::size_t ready_handlers() const { return ready_.size(); }
+  std::size_t pending_timers() const;
+  std::size_t outstanding_work() const { return outstanding_work_; }
+
+  // The run's identity: FNV-1a over every event so far.
+  std::uint64_t hash() const { return log_.hash(); }
+  // The most recent events (at most options().event_log_capacity_events), oldest first.
+  std::vector<sim_event> events() const { return log_.recent(); }
+  std::uint64_t total_events() const { return log_.total_events(); }
+  // Adds an event from another component (the simulated file system) to the log and hash.
+  void record_event(std::string_view kind, std::string_view detail);
+
+  // Which fault sites were reached, active and fired, and how often each probe was hit.
+  const coverage_report& coverage() const { return faults_->coverage(); }
+  fault_points& faults() { return *faults_; }
+
+ private:
+  friend class sim_executor;
+  friend class sim_clock;
+
+  bool running_in_this_thread() const noexcept { return running_; }
+  // Queues a handler; `chain` is the PCT chain (a task id, or no_chain). Dropped (destroyed
+  // at once) once the context is shutting down: such work would never run.
+  void submit(ready_handler handler, std::uint64_t chain);
+  void run_one();
+  run_outcome finish(run_status status, std::string_view reason);
+
+  sim_options options_;
+  event_log log_;
+  ready_queue ready_;
+  sim_clock* clock_ = nullptr;
+  fault_points* faults_ = nullptr;
+  std::uint64_t steps_ = 0;
+  std::size_t outstanding_work_ = 0;
+  bool running_ = false;
+  bool accepting_ = true;
+};
+
+// The chain a handler posted now belongs to: the current tracked task's id, else no_chain.
+std::uint64_t current_chain();
+
+}  // namespace loopcheck::sim

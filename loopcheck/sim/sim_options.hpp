@@ -1,0 +1,23 @@
+#pragma once
+// Everything that determines a simulated run besides the program itself. A run is replayed by
+// running the same program with the same options.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+#include "loopcheck/sim/strategy.hpp"
+
+namespace loopcheck::sim {
+
+struct sim_options {
+  std::uint64_t seed = 0;
+  strategy_options strategy{};
+  // Budgets end runaway runs with a `hang` finding. Both count from the context's creation:
+  // a sim_context is one run, and calling run() again continues it.
+  std::uint64_t budget_steps = 1'000'000;
+  std::chrono::nanoseconds virtual_time_budget = std::chrono::hours(24 * 365);
+  // Events kept for display; every event is hashed regardless.
+  std::size_t event_log_capacity_events = 4096;
+};
+
+}  // namespace loopcheck::sim

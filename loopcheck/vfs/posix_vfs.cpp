@@ -1,0 +1,229 @@
+#include "loopcheck/vfs/posix_vfs.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "loopcheck/vfs/error.hpp"
+
+namespace loopcheck::vfs {
+
+namespace {
+
+// A signal storm must not spin a pool thread forever.
+constexpr int max_eintr_retries = 1000;
+// read_file refuses files above this size rather than grow a buffer without bound.
+constexpr std::uint64_t max_read_size_bytes = std::uint64_t{1} << 32;
+// A directory with more entries than this is an error, not an unbounded listing.
+constexpr std::size_t max_dir_entries = 1'000'000;
+
+// Runs `call` (a system call returning -1 and setting errno on failure) again on EINTR.
+template <typename Call>
+auto retry_eintr(Call call) {
+  for (int attempt = 0;; ++attempt) {
+    auto result = call();
+    if (result != -1 || errno != EINTR || attempt == max_eintr_retries) return result;
+  }
+}
+
+class unique_fd {
+ public:
+  explicit unique_fd(int fd) : fd_(fd) { assert(fd >= 0); }
+  unique_fd(const unique_fd&) = delete;
+  unique_fd& operator=(const unique_fd&) = delete;
+  // A close error after a successful fsync cannot lose synced data; callers that need the data
+  // durable fsync explicitly, so the error is deliberately ignored here.
+  ~unique_fd() { ::close(fd_); }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+unique_fd open_or_throw(const std::string& path, int flags, std::string_view operation, mode_t mode = 0644) {
+  int fd = retry_eintr([&] { return ::open(path.c_str(), flags | O_CLOEXEC, mode); });
+  if (fd == -1) throw error(errno, operation, path);
+  return unique_fd(fd);
+}
+
+// pwrite (offset given) or write (O_APPEND) until every byte is written; a short count is
+// continued, an error thrown with how far it got.
+void write_fully(int fd, const std::string& path, std::string_view operation, std::string_view data,
+                 const std::uint64_t* offset_bytes) {
+  std::size_t written_bytes = 0;
+  // Each iteration writes at least one byte or throws: at most data.size() iterations.
+  for (std::size_t iteration = 0; written_bytes < data.size(); ++iteration) {
+    assert(iteration < data.size());
+    const char* chunk = data.data() + written_bytes;
+    const std::size_t chunk_bytes = data.size() - written_bytes;
+    ssize_t result = retry_eintr([&]() -> ssize_t {
+      return offset_bytes ? ::pwrite(fd, chunk, chunk_bytes, static_cast<off_t>(*offset_bytes + written_bytes))
+                          : ::write(fd, chunk, chunk_bytes);
+    });
+    if (result == -1 || result == 0) {
+      // write(2) returning 0 for a non-empty buffer means no space to make progress.
+      const int errno_value = result == 0 ? ENOSPC : errno;
+      throw error(errno_value, operation, path, {},
+                  written_bytes == 0 ? std::string{} : "short write: " + std::to_string(written_bytes) + " of " +
+                                                           std::to_string(data.size()) + " bytes written");
+    }
+    written_bytes += static_cast<std::size_t>(result);
+  }
+}
+
+void fsync_or_throw(const unique_fd& fd, const std::string& path, std::string_view operation) {
+  if (retry_eintr([&] { return ::fsync(fd.get()); }) == -1) throw error(errno, operation, path);
+}
+
+template <typename Blocking>
+asio::awaitable<decltype(std::declval<Blocking&>()())> run_with_hook(
+    const std::function<void(std::string_view)>& hook, std::string operation, Blocking blocking) {
+  if (hook) hook(operation);
+  co_return blocking();
+}
+
+}  // namespace
+
+posix_vfs::posix_vfs() : posix_vfs(options{}) {}
+
+posix_vfs::posix_vfs(options opts) : options_(std::move(opts)), pool_(options_.thread_count) {
+  assert(options_.thread_count > 0);
+}
+
+posix_vfs::~posix_vfs() { pool_.join(); }
+
+template <typename Blocking>
+auto posix_vfs::off_loop(std::string_view operation, Blocking blocking) -> asio::awaitable<decltype(blocking())> {
+  // co_spawn with use_awaitable dispatches the completion to the awaiting coroutine's executor
+  // and holds work on it meanwhile, so the caller's context neither blocks nor runs out of work.
+  co_return co_await asio::co_spawn(
+      pool_, run_with_hook(options_.before_blocking_call, std::string(operation), std::move(blocking)),
+      asio::use_awaitable);
+}
+
+asio::awaitable<std::string> posix_vfs::read_file(std::string path) {
+  co_return co_await off_loop("read_file", [path = std::move(path)] {
+    unique_fd fd = open_or_throw(path, O_RDONLY, "read_file");
+    std::string content;
+    char buffer[64 * 1024];
+    // Each iteration reads at least one byte or ends; the size cap bounds the loop.
+    for (;;) {
+      ssize_t result = retry_eintr([&] { return ::read(fd.get(), buffer, sizeof buffer); });
+      if (result == -1) throw error(errno, "read_file", path);
+      if (result == 0) return content;
+      if (content.size() + static_cast<std::size_t>(result) > max_read_size_bytes) {
+        throw error(EFBIG, "read_file", path, {}, "larger than max_read_size_bytes");
+      }
+      content.append(buffer, static_cast<std::size_t>(result));
+    }
+  });
+}
+
+asio::awaitable<void> posix_vfs::write_at(std::string path, std::uint64_t offset_bytes, std::string_view data) {
+  co_await off_loop("write_at", [path = std::move(path), offset_bytes, data] {
+    unique_fd fd = open_or_throw(path, O_WRONLY, "write_at");
+    write_fully(fd.get(), path, "write_at", data, &offset_bytes);
+  });
+}
+
+asio::awaitable<void> posix_vfs::append(std::string path, std::string_view data) {
+  co_await off_loop("append", [path = std::move(path), data] {
+    unique_fd fd = open_or_throw(path, O_WRONLY | O_APPEND, "append");
+    write_fully(fd.get(), path, "append", data, nullptr);
+  });
+}
+
+asio::awaitable<void> posix_vfs::truncate(std::string path, std::uint64_t size_bytes) {
+  co_await off_loop("truncate", [path = std::move(path), size_bytes] {
+    unique_fd fd = open_or_throw(path, O_WRONLY, "truncate");
+    if (retry_eintr([&] { return ::ftruncate(fd.get(), static_cast<off_t>(size_bytes)); }) == -1) {
+      throw error(errno, "truncate", path);
+    }
+  });
+}
+
+asio::awaitable<void> posix_vfs::fsync_file(std::string path) {
+  co_await off_loop("fsync_file", [path = std::move(path)] {
+    unique_fd fd = open_or_throw(path, O_RDONLY, "fsync_file");
+    fsync_or_throw(fd, path, "fsync_file");
+  });
+}
+
+asio::awaitable<void> posix_vfs::create(std::string path, create_mode mode) {
+  co_await off_loop("create", [path = std::move(path), mode] {
+    int flags = O_WRONLY | O_CREAT;
+    if (mode == create_mode::exclusive) flags |= O_EXCL;
+    if (mode == create_mode::truncate_existing) flags |= O_TRUNC;
+    unique_fd fd = open_or_throw(path, flags, "create");
+  });
+}
+
+asio::awaitable<void> posix_vfs::create_directory(std::string path) {
+  co_await off_loop("create_directory", [path = std::move(path)] {
+    if (::mkdir(path.c_str(), 0755) == -1) throw error(errno, "create_directory", path);
+  });
+}
+
+asio::awaitable<void> posix_vfs::rename(std::string from, std::string to) {
+  co_await off_loop("rename", [from = std::move(from), to = std::move(to)] {
+    if (::rename(from.c_str(), to.c_str()) == -1) throw error(errno, "rename", from, to);
+  });
+}
+
+asio::awaitable<void> posix_vfs::unlink(std::string path) {
+  co_await off_loop("unlink", [path = std::move(path)] {
+    if (::unlink(path.c_str()) == -1) throw error(errno, "unlink", path);
+  });
+}
+
+asio::awaitable<void> posix_vfs::fsync_dir(std::string path) {
+  co_await off_loop("fsync_dir", [path = std::move(path)] {
+    unique_fd fd = open_or_throw(path, O_RDONLY | O_DIRECTORY, "fsync_dir");
+    fsync_or_throw(fd, path, "fsync_dir");
+  });
+}
+
+asio::awaitable<std::vector<std::string>> posix_vfs::list_dir(std::string path) {
+  co_return co_await off_loop("list_dir", [path = std::move(path)] {
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), &::closedir);
+    if (!dir) throw error(errno, "list_dir", path);
+    std::vector<std::string> names;
+    for (;;) {
+      errno = 0;
+      const dirent* entry = ::readdir(dir.get());
+      if (entry == nullptr) {
+        if (errno != 0) throw error(errno, "list_dir", path);
+        break;
+      }
+      std::string_view name = entry->d_name;
+      if (name == "." || name == "..") continue;
+      if (names.size() == max_dir_entries) throw error(EOVERFLOW, "list_dir", path, {}, "more than max_dir_entries");
+      names.emplace_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  });
+}
+
+asio::awaitable<file_stat> posix_vfs::stat(std::string path) {
+  co_return co_await off_loop("stat", [path = std::move(path)] {
+    struct ::stat info {};
+    if (::stat(path.c_str(), &info) == -1) {
+      if (errno == ENOENT || errno == ENOTDIR) return file_stat{};
+      throw error(errno, "stat", path);
+    }
+    const bool is_directory = S_ISDIR(info.st_mode);
+    return file_stat{.exists = true,
+                     .is_directory = is_directory,
+                     .size_bytes = is_directory ? 0 : static_cast<std::uint64_t>(info.st_size)};
+  });
+}
+
+}  // namespace loopcheck::vfs

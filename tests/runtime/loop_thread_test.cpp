@@ -1,0 +1,151 @@
+#include "loopcheck/runtime/loop_thread.hpp"
+
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "loopcheck/runtime/clock.hpp"
+#include "loopcheck/runtime/run_sync.hpp"
+
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+using loopcheck::finding_kind;
+
+namespace {
+asio::awaitable<int> add_later(int a, int b, std::chrono::milliseconds delay) {
+  co_await loopcheck::sleep_for(delay);
+  co_return a + b;
+}
+
+asio::awaitable<int> increment(std::shared_ptr<int> counter, int result) {
+  ++*counter;
+  co_return result;
+}
+
+asio::awaitable<void> fail_soon() {
+  co_await loopcheck::sleep_for(1ms);
+  throw std::runtime_error("boom");
+}
+
+// Swallows cancellation and waits again: a task that stop() can only abandon.
+asio::awaitable<void> ignore_cancellation() {
+  for (int i = 0; i < 1000; ++i) {
+    try {
+      co_await loopcheck::sleep_for(1h);
+    } catch (const boost::system::system_error&) {
+    }
+    co_await asio::this_coro::reset_cancellation_state();
+  }
+}
+
+// A library's synchronous wrapper, called from code already running on the loop.
+asio::awaitable<bool> call_run_sync_on(asio::any_io_executor ex) {
+  try {
+    loopcheck::run_sync(ex, add_later(1, 1, 0ms), 10s);
+  } catch (const loopcheck::loop_reentrancy_error&) {
+    co_return true;
+  }
+  co_return false;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(loop_thread)
+
+BOOST_AUTO_TEST_CASE(submit_from_many_threads) {
+  loopcheck::scoped_finding_capture findings;
+  loopcheck::loop_thread loop("workers");
+  // State touched only on the loop thread; TSan checks that submit() hands over safely.
+  auto counter = std::make_shared<int>(0);
+  std::vector<std::thread> threads;
+  std::atomic<int> sum{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        auto f = loop.submit("increment", increment(counter, t + i));
+        sum += f.get();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  BOOST_TEST(loop.stop() == loopcheck::stop_outcome::drained);
+  BOOST_TEST(*counter == 200);
+  BOOST_TEST(sum.load() == 4 * (49 * 50 / 2) + 50 * (0 + 1 + 2 + 3));
+  BOOST_TEST(findings.size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(failure_reaches_the_future) {
+  loopcheck::loop_thread loop;
+  auto f = loop.submit("failing", fail_soon());
+  BOOST_CHECK_THROW(f.get(), std::runtime_error);
+}
+
+BOOST_AUTO_TEST_CASE(stop_drains_pending_work_gracefully) {
+  loopcheck::scoped_finding_capture findings;
+  loopcheck::loop_thread loop;
+  auto f = loop.submit("slow-save", add_later(1, 2, 30ms));
+  BOOST_TEST(loop.stop(5s) == loopcheck::stop_outcome::drained);
+  BOOST_TEST(f.get() == 3);
+  BOOST_TEST(findings.size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(stop_cancels_work_past_the_deadline) {
+  loopcheck::scoped_finding_capture findings;
+  loopcheck::loop_thread loop;
+  auto f = loop.submit("endless", add_later(1, 2, 1h));
+  BOOST_TEST(loop.stop(20ms) == loopcheck::stop_outcome::cancelled);
+  BOOST_CHECK_THROW(f.get(), boost::system::system_error);
+  BOOST_TEST(findings.size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(work_ignoring_cancellation_is_abandoned_and_reported) {
+  loopcheck::scoped_finding_capture findings;
+  {
+    loopcheck::loop_thread loop("stubborn");
+    auto f = loop.submit("stubborn-task", ignore_cancellation());
+    BOOST_TEST(loop.stop(10ms) == loopcheck::stop_outcome::abandoned);
+  }
+  auto found = findings.snapshot();
+  BOOST_REQUIRE(found.size() >= 1u);
+  BOOST_TEST(found[0].kind == finding_kind::leaked_task);
+}
+
+BOOST_AUTO_TEST_CASE(submit_after_stop_is_an_orphan_and_fails_the_future) {
+  loopcheck::scoped_finding_capture findings;
+  loopcheck::loop_thread loop;
+  loop.stop();
+  auto f = loop.submit("late", add_later(1, 1, 0ms));
+  BOOST_CHECK_THROW(f.get(), loopcheck::loop_stopped_error);
+  BOOST_TEST(findings.count(finding_kind::orphan_spawn) == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(run_sync)
+
+BOOST_AUTO_TEST_CASE(runs_an_awaitable_from_synchronous_code) {
+  loopcheck::loop_thread loop;
+  BOOST_TEST(loopcheck::run_sync(loop.executor(), add_later(20, 22, 1ms)) == 42);
+}
+
+BOOST_AUTO_TEST_CASE(reentrant_call_on_the_loop_thread_throws_at_once) {
+  loopcheck::scoped_finding_capture findings;
+  loopcheck::loop_thread loop;
+  auto ex = loop.executor();
+  const auto started = std::chrono::steady_clock::now();
+  auto f = loop.submit("autoreload-startup", call_run_sync_on(ex));
+  BOOST_TEST(f.get());
+  BOOST_TEST((std::chrono::steady_clock::now() - started < 5s));
+  auto found = findings.snapshot();
+  BOOST_REQUIRE(found.size() == 1u);
+  BOOST_TEST(found[0].kind == finding_kind::reentrancy);
+  BOOST_TEST(found[0].task_name == "autoreload-startup");
+}
+
+BOOST_AUTO_TEST_CASE(a_loop_nobody_runs_times_out_instead_of_hanging) {
+  asio::io_context idle;  // never run
+  BOOST_CHECK_THROW(loopcheck::run_sync(idle.get_executor(), add_later(1, 1, 0ms), 20ms), loopcheck::run_sync_timeout);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

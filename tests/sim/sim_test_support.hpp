@@ -1,0 +1,50 @@
+#pragma once
+// Shared helpers for the simulator's tests.
+#include <array>
+#include <cstdint>
+#include <exception>
+#include <utility>
+
+#include "loopcheck/sim/sim_context.hpp"
+
+namespace sim_test {
+
+namespace asio = boost::asio;
+namespace sim = loopcheck::sim;
+
+inline constexpr std::array all_strategies{sim::strategy_kind::fifo, sim::strategy_kind::random,
+                                           sim::strategy_kind::pct};
+inline constexpr std::array exploring_strategies{sim::strategy_kind::random, sim::strategy_kind::pct};
+
+inline sim::sim_options options_for(std::uint64_t seed, sim::strategy_kind strategy) {
+  sim::sim_options options;
+  options.seed = seed;
+  options.strategy.kind = strategy;
+  return options;
+}
+
+struct root_result {
+  sim::run_outcome outcome;
+  bool finished = false;     // the root coroutine ran to its end
+  std::exception_ptr error;  // what it ended with
+};
+
+// Runs `body()` as an untracked root coroutine on `context` until the run ends.
+template <typename Body>
+root_result run_root(sim::sim_context& context, Body body) {
+  root_result result;
+  asio::co_spawn(context, body(), [&result](std::exception_ptr error) {
+    result.finished = true;
+    result.error = std::move(error);
+  });
+  result.outcome = context.run();
+  return result;
+}
+
+// Gives every other ready handler a chance to run first: a scheduling point.
+inline asio::awaitable<void> yield() {
+  auto ex = co_await asio::this_coro::executor;
+  co_await asio::post(ex, asio::use_awaitable);
+}
+
+}  // namespace sim_test
