@@ -200,17 +200,20 @@ bool running_in_this_thread(const asio::any_io_executor& ex) {
   return task != nullptr && &task->core() == task_registry::of(ctx).core().get();
 }
 
-tracked_executor::running_scope::running_scope(task_record& task) : task_(task), previous_(this_thread_task) {
-  this_thread_task = &task;
-  auto state = task.state();
+tracked_executor::running_scope::running_scope(task_record* task) : task_(task), previous_(this_thread_task) {
+  this_thread_task = task;
+  if (task == nullptr) return;
+  auto state = task->state();
   if (state == task_state::scheduled || state == task_state::suspended) {
-    task.state_.store(task_state::running, std::memory_order_release);
+    task->state_.store(task_state::running, std::memory_order_release);
   }
-  if (state == task_state::suspended) task.set_waiting_on({});
+  if (state == task_state::suspended) task->set_waiting_on({});
 }
 
 tracked_executor::running_scope::~running_scope() {
-  if (task_.state() == task_state::running) task_.state_.store(task_state::suspended, std::memory_order_release);
+  if (task_ != nullptr && task_->state() == task_state::running) {
+    task_->state_.store(task_state::suspended, std::memory_order_release);
+  }
   this_thread_task = previous_;
 }
 

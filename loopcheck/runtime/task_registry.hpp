@@ -165,15 +165,19 @@ class running_context_guard {
 
 // An executor adaptor that runs every handler of one task with that task marked current and
 // running, so the registry sees running vs suspended and waits can say who waits.
+//
+// It holds the task weakly: the task's cancellation signal stores co_spawn's cancellation
+// handler, which holds a copy of this executor, so a strong reference would be a cycle. A
+// submitted handler holds the task strongly until it has run.
 class tracked_executor {
  public:
-  tracked_executor(asio::any_io_executor inner, std::shared_ptr<task_record> task)
+  tracked_executor(asio::any_io_executor inner, std::weak_ptr<task_record> task)
       : inner_(std::move(inner)), task_(std::move(task)) {}
 
   template <typename Function>
   void execute(Function&& f) const {
-    inner_.execute([task = task_, f = std::forward<Function>(f)]() mutable {
-      running_scope running(*task);
+    inner_.execute([task = task_.lock(), f = std::forward<Function>(f)]() mutable {
+      running_scope running(task.get());
       std::move(f)();
     });
   }
@@ -194,7 +198,7 @@ class tracked_executor {
   }
 
   friend bool operator==(const tracked_executor& a, const tracked_executor& b) noexcept {
-    return a.inner_ == b.inner_ && a.task_ == b.task_;
+    return a.inner_ == b.inner_ && !a.task_.owner_before(b.task_) && !b.task_.owner_before(a.task_);
   }
   friend bool operator!=(const tracked_executor& a, const tracked_executor& b) noexcept {
     return !(a == b);
@@ -203,18 +207,19 @@ class tracked_executor {
   const asio::any_io_executor& inner() const { return inner_; }
 
  private:
+  // Marks `task` (if still alive) current and running on this thread for one handler.
   class running_scope {
    public:
-    explicit running_scope(task_record& task);
+    explicit running_scope(task_record* task);
     ~running_scope();
 
    private:
-    task_record& task_;
+    task_record* task_;
     task_record* previous_;
   };
 
   asio::any_io_executor inner_;
-  std::shared_ptr<task_record> task_;
+  std::weak_ptr<task_record> task_;
 };
 
 // The executor beneath any tracked_executor wrapping, so tracking never nests.
