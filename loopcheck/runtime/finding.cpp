@@ -28,12 +28,9 @@ std::ostream& operator<<(std::ostream& out, finding_kind kind) { return out << t
 
 std::string format(const finding& f) {
   std::string out = fmt::format("{}:", to_string(f.kind));
-  if (!f.task_name.empty() || f.task_id != 0) {
-    out += fmt::format(" task '{}' #{}", f.task_name, f.task_id);
-  }
-  if (f.site.line() != 0) {
-    out += fmt::format(" spawned at {}:{}", f.site.file_name(), f.site.line());
-  }
+  if (!f.task_name.empty()) out += fmt::format(" task '{}'", f.task_name);
+  if (f.task_id != 0) out += fmt::format(" #{}", f.task_id);
+  if (f.site.line() != 0) out += fmt::format(" at {}:{}", f.site.file_name(), f.site.line());
   out += fmt::format(" (t={:.3f}ms): {}", std::chrono::duration<double, std::milli>(f.time).count(),
                      f.message);
   return out;

@@ -39,7 +39,8 @@ struct finding {
   std::string message;
 };
 
-// One line: "leaked_task: task 'backup' #3 spawned at file.cpp:12 (t=1.5ms): message".
+// One line: "leaked_task: task 'backup' #3 at file.cpp:12 (t=1.500ms): message"; the site is
+// where the task was spawned (or created, for an unawaited task).
 std::string format(const finding& f);
 
 // A thread-safe list of findings.

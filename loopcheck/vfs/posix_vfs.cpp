@@ -99,6 +99,8 @@ posix_vfs::posix_vfs(options opts) : options_(std::move(opts)), pool_(options_.t
 
 posix_vfs::~posix_vfs() { pool_.join(); }
 
+// Each call below names its lambda before awaiting: g++ 12 destroys a lambda temporary with
+// init-captures twice when it appears inside a co_await expression.
 template <typename Blocking>
 auto posix_vfs::off_loop(std::string_view operation, Blocking blocking) -> asio::awaitable<decltype(blocking())> {
   // co_spawn with use_awaitable dispatches the completion to the awaiting coroutine's executor
@@ -109,7 +111,7 @@ auto posix_vfs::off_loop(std::string_view operation, Blocking blocking) -> asio:
 }
 
 asio::awaitable<std::string> posix_vfs::read_file(std::string path) {
-  co_return co_await off_loop("read_file", [path = std::move(path)] {
+  auto blocking = [path = std::move(path)] {
     unique_fd fd = open_or_throw(path, O_RDONLY, "read_file");
     std::string content;
     char buffer[64 * 1024];
@@ -123,75 +125,85 @@ asio::awaitable<std::string> posix_vfs::read_file(std::string path) {
       }
       content.append(buffer, static_cast<std::size_t>(result));
     }
-  });
+  };
+  co_return co_await off_loop("read_file", std::move(blocking));
 }
 
 asio::awaitable<void> posix_vfs::write_at(std::string path, std::uint64_t offset_bytes, std::string_view data) {
-  co_await off_loop("write_at", [path = std::move(path), offset_bytes, data] {
+  auto blocking = [path = std::move(path), offset_bytes, data] {
     unique_fd fd = open_or_throw(path, O_WRONLY, "write_at");
     write_fully(fd.get(), path, "write_at", data, &offset_bytes);
-  });
+  };
+  co_await off_loop("write_at", std::move(blocking));
 }
 
 asio::awaitable<void> posix_vfs::append(std::string path, std::string_view data) {
-  co_await off_loop("append", [path = std::move(path), data] {
+  auto blocking = [path = std::move(path), data] {
     unique_fd fd = open_or_throw(path, O_WRONLY | O_APPEND, "append");
     write_fully(fd.get(), path, "append", data, nullptr);
-  });
+  };
+  co_await off_loop("append", std::move(blocking));
 }
 
 asio::awaitable<void> posix_vfs::truncate(std::string path, std::uint64_t size_bytes) {
-  co_await off_loop("truncate", [path = std::move(path), size_bytes] {
+  auto blocking = [path = std::move(path), size_bytes] {
     unique_fd fd = open_or_throw(path, O_WRONLY, "truncate");
     if (retry_eintr([&] { return ::ftruncate(fd.get(), static_cast<off_t>(size_bytes)); }) == -1) {
       throw error(errno, "truncate", path);
     }
-  });
+  };
+  co_await off_loop("truncate", std::move(blocking));
 }
 
 asio::awaitable<void> posix_vfs::fsync_file(std::string path) {
-  co_await off_loop("fsync_file", [path = std::move(path)] {
+  auto blocking = [path = std::move(path)] {
     unique_fd fd = open_or_throw(path, O_RDONLY, "fsync_file");
     fsync_or_throw(fd, path, "fsync_file");
-  });
+  };
+  co_await off_loop("fsync_file", std::move(blocking));
 }
 
 asio::awaitable<void> posix_vfs::create(std::string path, create_mode mode) {
-  co_await off_loop("create", [path = std::move(path), mode] {
+  auto blocking = [path = std::move(path), mode] {
     int flags = O_WRONLY | O_CREAT;
     if (mode == create_mode::exclusive) flags |= O_EXCL;
     if (mode == create_mode::truncate_existing) flags |= O_TRUNC;
     unique_fd fd = open_or_throw(path, flags, "create");
-  });
+  };
+  co_await off_loop("create", std::move(blocking));
 }
 
 asio::awaitable<void> posix_vfs::create_directory(std::string path) {
-  co_await off_loop("create_directory", [path = std::move(path)] {
+  auto blocking = [path = std::move(path)] {
     if (::mkdir(path.c_str(), 0755) == -1) throw error(errno, "create_directory", path);
-  });
+  };
+  co_await off_loop("create_directory", std::move(blocking));
 }
 
 asio::awaitable<void> posix_vfs::rename(std::string from, std::string to) {
-  co_await off_loop("rename", [from = std::move(from), to = std::move(to)] {
+  auto blocking = [from = std::move(from), to = std::move(to)] {
     if (::rename(from.c_str(), to.c_str()) == -1) throw error(errno, "rename", from, to);
-  });
+  };
+  co_await off_loop("rename", std::move(blocking));
 }
 
 asio::awaitable<void> posix_vfs::unlink(std::string path) {
-  co_await off_loop("unlink", [path = std::move(path)] {
+  auto blocking = [path = std::move(path)] {
     if (::unlink(path.c_str()) == -1) throw error(errno, "unlink", path);
-  });
+  };
+  co_await off_loop("unlink", std::move(blocking));
 }
 
 asio::awaitable<void> posix_vfs::fsync_dir(std::string path) {
-  co_await off_loop("fsync_dir", [path = std::move(path)] {
+  auto blocking = [path = std::move(path)] {
     unique_fd fd = open_or_throw(path, O_RDONLY | O_DIRECTORY, "fsync_dir");
     fsync_or_throw(fd, path, "fsync_dir");
-  });
+  };
+  co_await off_loop("fsync_dir", std::move(blocking));
 }
 
 asio::awaitable<std::vector<std::string>> posix_vfs::list_dir(std::string path) {
-  co_return co_await off_loop("list_dir", [path = std::move(path)] {
+  auto blocking = [path = std::move(path)] {
     std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), &::closedir);
     if (!dir) throw error(errno, "list_dir", path);
     std::vector<std::string> names;
@@ -209,11 +221,12 @@ asio::awaitable<std::vector<std::string>> posix_vfs::list_dir(std::string path) 
     }
     std::sort(names.begin(), names.end());
     return names;
-  });
+  };
+  co_return co_await off_loop("list_dir", std::move(blocking));
 }
 
 asio::awaitable<file_stat> posix_vfs::stat(std::string path) {
-  co_return co_await off_loop("stat", [path = std::move(path)] {
+  auto blocking = [path = std::move(path)] {
     struct ::stat info {};
     if (::stat(path.c_str(), &info) == -1) {
       if (errno == ENOENT || errno == ENOTDIR) return file_stat{};
@@ -223,7 +236,8 @@ asio::awaitable<file_stat> posix_vfs::stat(std::string path) {
     return file_stat{.exists = true,
                      .is_directory = is_directory,
                      .size_bytes = is_directory ? 0 : static_cast<std::uint64_t>(info.st_size)};
-  });
+  };
+  co_return co_await off_loop("stat", std::move(blocking));
 }
 
 }  // namespace loopcheck::vfs

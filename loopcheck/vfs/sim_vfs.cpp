@@ -48,10 +48,15 @@ bool sim_vfs::inject_fault(fault_scope scope, std::string_view operation, const 
                            const std::string& other_path) {
   if (!options_.fault) return false;
   const fault_plan& plan = *options_.fault;
-  const bool eligible = plan.kind == fault_kind::eio            ? true
-                        : plan.kind == fault_kind::enospc       ? scope != fault_scope::any_call
-                                                                : scope == fault_scope::write_call;
-  if (!eligible) return false;
+  switch (plan.kind) {  // which calls count toward N: see fault_plan.hpp
+    case fault_kind::eio: break;
+    case fault_kind::enospc:
+      if (scope == fault_scope::any_call) return false;
+      break;
+    case fault_kind::short_write:
+      if (scope != fault_scope::write_call) return false;
+      break;
+  }
   const std::size_t call_number = ++eligible_calls_;
   const bool fires = plan.repeat == fault_repeat::once ? call_number == plan.fail_at_operation
                                                        : call_number >= plan.fail_at_operation;
