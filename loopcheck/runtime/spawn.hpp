@@ -18,38 +18,34 @@ namespace detail {
 std::string describe(const std::exception_ptr& error);
 void report_unobserved(task_record& task, const std::exception_ptr& error, std::string_view context);
 
-// Lives in the tracked coroutine's frame; its destructor runs when the frame is destroyed.
-class task_handle {
+// The completion handler of a tracked co_spawn. Asio keeps it in the coroutine's bottom frame,
+// so it is destroyed without being invoked exactly when that frame is destroyed before the task
+// finished: before it started (an orphan) or while it was suspended (a leak). No extra
+// coroutine frame is needed to watch a task.
+template <typename OnDone>
+class task_completion {
  public:
-  explicit task_handle(std::shared_ptr<task_record> record) : record_(std::move(record)) {}
-  task_handle(task_handle&& other) noexcept = default;
-  task_handle& operator=(task_handle&&) = delete;
-  ~task_handle() {
+  task_completion(std::shared_ptr<task_record> record, OnDone on_done)
+      : record_(std::move(record)), on_done_(std::move(on_done)) {}
+  task_completion(task_completion&&) noexcept = default;
+  task_completion& operator=(task_completion&&) = delete;
+  ~task_completion() {
     if (record_) record_->on_frame_destroyed();
   }
-  task_record& record() const { return *record_; }
+
+  // OnDone: void(task_record&, std::exception_ptr); a result value is discarded.
+  template <typename... Result>
+  void operator()(std::exception_ptr error, Result&&...) {
+    auto record = std::move(record_);
+    record->mark_done();
+    on_done_(*record, std::move(error));
+  }
 
  private:
   std::shared_ptr<task_record> record_;
+  OnDone on_done_;
 };
 
-// OnDone: void(task_record&, std::exception_ptr), run on the task's executor when it ends.
-template <typename T, typename OnDone>
-asio::awaitable<void> tracked_body(task_handle handle, asio::awaitable<T> work, OnDone on_done) {
-  handle.record().mark_started();
-  std::exception_ptr error;
-  try {
-    co_await std::move(work);
-  } catch (...) {
-    error = std::current_exception();
-  }
-  handle.record().mark_done();
-  on_done(handle.record(), std::move(error));
-}
-
-}  // namespace detail
-
-namespace detail {
 // A registry entry for a task about to be spawned on `ex`, or null when the context is being
 // destroyed (then an orphan_spawn finding is recorded: the work would never run).
 std::shared_ptr<task_record> new_task_record(const asio::any_io_executor& ex, std::string_view name,
@@ -59,9 +55,11 @@ template <typename T, typename OnDone>
 void launch(const asio::any_io_executor& ex, const std::shared_ptr<task_record>& record, asio::awaitable<T> work,
             OnDone on_done) {
   asio::any_io_executor task_ex(tracked_executor(untracked(ex), record));
-  asio::co_spawn(task_ex, tracked_body(task_handle(record), std::move(work), std::move(on_done)),
-                 asio::bind_cancellation_slot(record->cancel_signal().slot(), asio::detached));
+  auto slot = record->cancel_signal().slot();
+  asio::co_spawn(task_ex, std::move(work),
+                 asio::bind_cancellation_slot(slot, task_completion<OnDone>(record, std::move(on_done))));
 }
+
 }  // namespace detail
 
 // Spawns `work` as a tracked task on `ex`; `on_done(task_record&, std::exception_ptr)` runs on

@@ -28,13 +28,6 @@ task_record::task_record(std::shared_ptr<registry_core> core, std::uint64_t id, 
                          std::source_location site, std::chrono::nanoseconds spawned_at)
     : core_(std::move(core)), id_(id), name_(name), site_(site), spawned_at_(spawned_at) {}
 
-void task_record::mark_started() {
-  // The tracked executor has already marked the task running; an untracked start (a task
-  // co_spawned on a plain executor) moves it out of `scheduled` here.
-  auto expected = task_state::scheduled;
-  state_.compare_exchange_strong(expected, task_state::running, std::memory_order_acq_rel);
-}
-
 void task_record::mark_done() {
   state_.store(task_state::done, std::memory_order_release);
   core_->remove(*this);
@@ -75,9 +68,9 @@ registry_core::registry_core(clock_service* clock) : clock_(clock) {}
 std::shared_ptr<task_record> registry_core::add(std::shared_ptr<registry_core> self, std::string_view name,
                                                 std::source_location site) {
   assert(self.get() == this);
-  const auto spawned_at = now();
   std::lock_guard lock(mutex_);
-  auto record = std::make_shared<task_record>(std::move(self), next_id_++, name, site, spawned_at);
+  if (clock_ != nullptr) last_now_ = clock_->now();
+  auto record = std::make_shared<task_record>(std::move(self), next_id_++, name, site, last_now_);
   record->next_ = head_;
   if (head_ != nullptr) head_->prev_ = record.get();
   head_ = record.get();

@@ -46,8 +46,7 @@ class task_record : public std::enable_shared_from_this<task_record> {
   task_state state() const { return state_.load(std::memory_order_acquire); }
   registry_core& core() const { return *core_; }
 
-  // Called by the task's coroutine: first resumption, and normal or exceptional end.
-  void mark_started();
+  // Called when the task ends, normally or by an exception.
   void mark_done();
   // Called when the task's coroutine frame is destroyed: a frame destroyed before it finished
   // is an orphan (never started) or a leak (started, then abandoned while suspended).
@@ -57,6 +56,10 @@ class task_record : public std::enable_shared_from_this<task_record> {
 
   void set_waiting_on(std::string_view what);
   asio::cancellation_signal& cancel_signal() { return cancel_; }
+
+  // The task's index in its owner's list of live tasks (a task scope's), so the owner removes
+  // it in O(1). Guarded by the owner's lock.
+  std::size_t owner_index = 0;
 
  private:
   friend class registry_core;
@@ -166,47 +169,62 @@ class running_context_guard {
 // An executor adaptor that runs every handler of one task with that task marked current and
 // running, so the registry sees running vs suspended and waits can say who waits.
 //
-// It holds the task weakly: the task's cancellation signal stores co_spawn's cancellation
-// handler, which holds a copy of this executor, so a strong reference would be a cycle. A
-// submitted handler holds the task strongly until it has run.
+// It is one shared pointer wide, so any_io_executor stores it inline instead of allocating on
+// every copy. The binding holds the task weakly: the task's cancellation signal stores
+// co_spawn's cancellation handler, which holds a copy of this executor, so a strong reference
+// would be a cycle. A submitted handler holds the task strongly until it has run.
 class tracked_executor {
  public:
-  tracked_executor(asio::any_io_executor inner, std::weak_ptr<task_record> task)
-      : inner_(std::move(inner)), task_(std::move(task)) {}
+  struct binding {
+    asio::any_io_executor inner;
+    std::weak_ptr<task_record> task;
+  };
+
+  explicit tracked_executor(std::shared_ptr<const binding> b) : binding_(std::move(b)) {}
+  tracked_executor(asio::any_io_executor inner, const std::shared_ptr<task_record>& task)
+      : binding_(std::make_shared<const binding>(binding{std::move(inner), task})) {}
 
   template <typename Function>
   void execute(Function&& f) const {
-    inner_.execute([task = task_.lock(), f = std::forward<Function>(f)]() mutable {
+    binding_->inner.execute([task = binding_->task.lock(), f = std::forward<Function>(f)]() mutable {
       running_scope running(task.get());
       std::move(f)();
     });
   }
 
   asio::execution_context& query(asio::execution::context_t) const noexcept {
-    return asio::query(inner_, asio::execution::context);
+    return asio::query(binding_->inner, asio::execution::context);
   }
 
   template <typename Property>
     requires requires(const asio::any_io_executor& e, const Property& p) { asio::require(e, p); }
   tracked_executor require(const Property& p) const {
-    return {asio::require(inner_, p), task_};
+    return rebind(asio::require(binding_->inner, p));
   }
   template <typename Property>
     requires requires(const asio::any_io_executor& e, const Property& p) { asio::prefer(e, p); }
   tracked_executor prefer(const Property& p) const {
-    return {asio::prefer(inner_, p), task_};
+    return rebind(asio::prefer(binding_->inner, p));
   }
 
   friend bool operator==(const tracked_executor& a, const tracked_executor& b) noexcept {
-    return a.inner_ == b.inner_ && !a.task_.owner_before(b.task_) && !b.task_.owner_before(a.task_);
+    return a.binding_ == b.binding_ ||
+           (a.binding_->inner == b.binding_->inner && !a.binding_->task.owner_before(b.binding_->task) &&
+            !b.binding_->task.owner_before(a.binding_->task));
   }
   friend bool operator!=(const tracked_executor& a, const tracked_executor& b) noexcept {
     return !(a == b);
   }
 
-  const asio::any_io_executor& inner() const { return inner_; }
+  const asio::any_io_executor& inner() const { return binding_->inner; }
 
  private:
+  // Same task, other properties; shares this binding when the inner executor is unchanged.
+  tracked_executor rebind(asio::any_io_executor inner) const {
+    if (inner == binding_->inner) return *this;
+    return tracked_executor(std::make_shared<const binding>(binding{std::move(inner), binding_->task}));
+  }
+
   // Marks `task` (if still alive) current and running on this thread for one handler.
   class running_scope {
    public:
@@ -218,8 +236,7 @@ class tracked_executor {
     task_record* previous_;
   };
 
-  asio::any_io_executor inner_;
-  std::weak_ptr<task_record> task_;
+  std::shared_ptr<const binding> binding_;
 };
 
 // The executor beneath any tracked_executor wrapping, so tracking never nests.

@@ -70,16 +70,15 @@ task_scope::~task_scope() {
 }
 
 std::shared_ptr<task_record> task_scope::admit(std::string_view name, std::source_location site) {
-  {
-    std::lock_guard lock(state_->mutex);
-    if (state_->closed) {
-      throw scope_closed_error(fmt::format("task '{}' spawned into task scope '{}' after it was closed or joined",
-                                           name, state_->name));
-    }
-  }
   auto record = detail::new_task_record(executor_, name, site);
+  std::lock_guard lock(state_->mutex);
+  if (state_->closed) {
+    if (record) record->mark_done();  // never launched
+    throw scope_closed_error(fmt::format("task '{}' spawned into task scope '{}' after it was closed or joined",
+                                         name, state_->name));
+  }
   if (record) {
-    std::lock_guard lock(state_->mutex);
+    record->owner_index = state_->live.size();
     state_->live.push_back(record);
   }
   return record;
@@ -90,13 +89,12 @@ void task_scope::done_callback::operator()(task_record& task, std::exception_ptr
   {
     std::lock_guard lock(scope->mutex);
     auto& live = scope->live;
-    for (std::size_t i = 0; i < live.size(); ++i) {
-      if (live[i].get() != &task) continue;
-      if (error && !(scope->cancelled && is_cancellation(error))) scope->failures.push_back({live[i], error});
-      live[i] = std::move(live.back());
-      live.pop_back();
-      break;
-    }
+    const std::size_t i = task.owner_index;
+    assert(i < live.size() && live[i].get() == &task);
+    if (error && !(scope->cancelled && is_cancellation(error))) scope->failures.push_back({live[i], error});
+    live[i] = std::move(live.back());
+    live[i]->owner_index = i;
+    live.pop_back();
     now_empty = live.empty();
   }
   if (now_empty) scope->joiners.notify_all();

@@ -1,0 +1,111 @@
+// spawn_overhead: ns per spawn-and-complete of a trivial coroutine, tracked (task_scope::spawn:
+// registry entry, tracked executor, cancellation slot, leak detection) against raw
+// co_spawn(..., detached). Rounds alternate between the two so machine noise hits both alike;
+// medians are reported, in two modes: a burst (every task spawned, then the loop run) and a
+// steady state (64 tasks in flight at a time). Last line: `spawn_overhead ratio=<tracked/raw>`
+// for the steady state.
+//
+//   spawn_overhead [tasks_per_round=100000] [rounds=9]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "loopcheck/runtime/task_scope.hpp"
+
+namespace asio = boost::asio;
+
+namespace {
+
+asio::awaitable<void> trivial(int& counter) {
+  ++counter;
+  co_return;
+}
+
+struct raw_spawner {
+  explicit raw_spawner(asio::io_context& ctx) : ctx_(ctx) {}
+  void spawn(int& counter) { asio::co_spawn(ctx_, trivial(counter), asio::detached); }
+  asio::io_context& ctx_;
+};
+
+struct tracked_spawner {
+  explicit tracked_spawner(asio::io_context& ctx) : scope_(ctx.get_executor(), "bench") {}
+  void spawn(int& counter) { scope_.spawn("trivial", trivial(counter)); }
+  loopcheck::task_scope scope_;
+};
+
+// Spawns `tasks` in batches of `batch`: each batch is spawned, then run to completion.
+template <typename Spawner>
+double ns_per_task(int tasks, int batch) {
+  asio::io_context ctx;
+  int counter = 0;
+  const auto start = std::chrono::steady_clock::now();
+  {
+    Spawner spawner(ctx);
+    for (int done = 0; done < tasks; done += batch) {
+      for (int i = 0; i < std::min(batch, tasks - done); ++i) spawner.spawn(counter);
+      ctx.restart();
+      ctx.run();
+    }
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  if (counter != tasks) {
+    std::fprintf(stderr, "spawn_overhead: %d of %d tasks ran\n", counter, tasks);
+    std::exit(3);
+  }
+  return std::chrono::duration<double, std::nano>(elapsed).count() / tasks;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+int parse_positive(const char* text, const char* what) {
+  char* end = nullptr;
+  const long value = std::strtol(text, &end, 10);
+  if (*end != '\0' || value <= 0 || value > 100'000'000) {
+    std::fprintf(stderr, "spawn_overhead: %s must be a positive integer, not '%s'\n", what, text);
+    std::exit(2);
+  }
+  return static_cast<int>(value);
+}
+
+struct mode_result {
+  double raw_ns;
+  double tracked_ns;
+  double ratio;
+};
+
+// Rounds alternate raw and tracked so noise hits both alike; medians of each and of the
+// per-round ratios.
+mode_result measure(int tasks, int batch, int rounds) {
+  ns_per_task<raw_spawner>(tasks / 10 + 1, batch);  // warm up allocators and caches
+  ns_per_task<tracked_spawner>(tasks / 10 + 1, batch);
+  std::vector<double> raw_ns, tracked_ns, ratios;
+  for (int round = 0; round < rounds; ++round) {
+    raw_ns.push_back(ns_per_task<raw_spawner>(tasks, batch));
+    tracked_ns.push_back(ns_per_task<tracked_spawner>(tasks, batch));
+    ratios.push_back(tracked_ns.back() / raw_ns.back());
+  }
+  return {median(raw_ns), median(tracked_ns), median(ratios)};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int tasks = argc > 1 ? parse_positive(argv[1], "tasks_per_round") : 100'000;
+  const int rounds = argc > 2 ? parse_positive(argv[2], "rounds") : 9;
+  constexpr int steady_batch = 64;
+  std::printf("tasks_per_round=%d rounds=%d (medians)\n", tasks, rounds);
+  std::printf("%-34s %12s %12s %8s\n", "mode", "raw ns/task", "tracked ns", "ratio");
+  const auto burst = measure(tasks, tasks, rounds);
+  std::printf("%-34s %12.1f %12.1f %8.3f\n", "burst (all spawned, then run)", burst.raw_ns, burst.tracked_ns, burst.ratio);
+  const auto steady = measure(tasks, steady_batch, rounds);
+  std::printf("%-34s %12.1f %12.1f %8.3f\n", "steady (64 in flight at a time)", steady.raw_ns, steady.tracked_ns,
+              steady.ratio);
+  std::printf("spawn_overhead ratio=%.3f\n", steady.ratio);
+  return 0;
+}
