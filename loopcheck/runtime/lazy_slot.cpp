@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 
 #include "loopcheck/runtime/spawn.hpp"
 #include "loopcheck/runtime/waiter_list.hpp"
@@ -142,6 +143,36 @@ std::uint64_t lazy_slot::runs_started() const {
 std::uint64_t lazy_slot::requests_replaced() const {
   std::lock_guard lock(state_->mutex);
   return state_->requests_replaced;
+}
+
+lazy_slots::lazy_slots(asio::any_io_executor ex, std::size_t max_keys) : executor_(std::move(ex)), max_keys_(max_keys) {}
+
+void lazy_slots::request(std::string_view key, lazy_slot::factory make, std::source_location site) {
+  auto it = slots_.find(key);
+  if (it == slots_.end()) {
+    if (slots_.size() == max_keys_) {
+      throw std::length_error(fmt::format("lazy_slots: more than {} keys (adding '{}')", max_keys_, key));
+    }
+    it = slots_.emplace(std::string(key), std::make_unique<lazy_slot>(executor_, std::string(key))).first;
+  }
+  it->second->request(std::move(make), site);
+}
+
+asio::awaitable<void> lazy_slots::drain() {
+  std::exception_ptr first_error;
+  for (auto& [key, slot] : slots_) {
+    try {
+      co_await slot->drain();
+    } catch (...) {
+      if (!first_error) first_error = std::current_exception();
+    }
+  }
+  if (first_error) std::rethrow_exception(first_error);
+}
+
+const lazy_slot* lazy_slots::find(std::string_view key) const {
+  auto it = slots_.find(key);
+  return it == slots_.end() ? nullptr : it->second.get();
 }
 
 }  // namespace loopcheck

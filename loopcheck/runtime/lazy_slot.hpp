@@ -5,9 +5,11 @@
 // task, so the last request is never lost at shutdown.
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
 #include <source_location>
 #include <string>
+#include <string_view>
 
 #include "loopcheck/runtime/asio.hpp"
 
@@ -39,6 +41,27 @@ class lazy_slot {
  private:
   struct state;
   std::shared_ptr<state> state_;
+};
+
+// NiceGUI's create_lazy(name) keyed by name: one lazy_slot per key, created on first request.
+class lazy_slots {
+ public:
+  explicit lazy_slots(asio::any_io_executor ex, std::size_t max_keys = 4096);
+
+  // As lazy_slot::request for the slot of `key`. Throws std::length_error past max_keys.
+  void request(std::string_view key, lazy_slot::factory make,
+               std::source_location site = std::source_location::current());
+
+  // Drains every slot; rethrows the first failure after all are drained.
+  asio::awaitable<void> drain();
+
+  std::size_t size() const { return slots_.size(); }
+  const lazy_slot* find(std::string_view key) const;
+
+ private:
+  asio::any_io_executor executor_;
+  std::size_t max_keys_;
+  std::map<std::string, std::unique_ptr<lazy_slot>, std::less<>> slots_;
 };
 
 }  // namespace loopcheck

@@ -100,4 +100,23 @@ BOOST_AUTO_TEST_CASE(destroyed_busy_slot_reports_the_running_and_the_lost_waitin
   BOOST_TEST(written.empty());
 }
 
+BOOST_AUTO_TEST_CASE(keyed_slots_coalesce_per_key) {
+  asio::io_context ctx;
+  loopcheck::scoped_finding_capture findings;
+  std::vector<int> settings_written, users_written;
+  loopcheck::testing::run_root(ctx, [&]() -> asio::awaitable<void> {
+    loopcheck::lazy_slots slots(ctx.get_executor());
+    for (int version = 1; version <= 10; ++version) {
+      slots.request("settings", backup(settings_written, version));
+      slots.request("users", backup(users_written, 100 + version));
+    }
+    BOOST_TEST(slots.size() == 2u);
+    co_await slots.drain();
+    BOOST_TEST(slots.find("settings")->runs_started() == 2u);
+  });
+  BOOST_TEST((settings_written == std::vector<int>{1, 10}));
+  BOOST_TEST((users_written == std::vector<int>{101, 110}));
+  BOOST_TEST(findings.size() == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
