@@ -9,7 +9,9 @@
 //   loopcheck::spawn_detached(sim.get_executor(), "writer", write_all());
 //   auto outcome = sim.run();   // completed, deadlock or hang; outcome.event_hash
 //
-// Nothing here reads a real clock, a global random source or a pointer value.
+// No decision depends on a real clock, a global random source or a pointer value. (The
+// clock_service base records a real epoch at construction; sim_clock never reads it.)
+// Single-threaded: post to it and run it from one thread.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

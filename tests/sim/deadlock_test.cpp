@@ -33,7 +33,12 @@ asio::awaitable<void> wait_then_set(std::shared_ptr<handshake> h, bool handshake
                                     loopcheck::waiter_list handshake::*wait_list, bool handshake::*set,
                                     loopcheck::waiter_list handshake::*set_list) {
   co_await sim_test::yield();
-  co_await ((*h).*wait_list).async_wait_until([h, wait_for] { return (*h).*wait_for; }, asio::use_awaitable);
+  auto& waiters = (*h).*wait_list;
+  for (;;) {
+    const auto seen = waiters.epoch();
+    if ((*h).*wait_for) break;
+    co_await waiters.async_wait(seen, asio::use_awaitable);
+  }
   (*h).*set = true;
   ((*h).*set_list).notify_all();
 }
@@ -50,7 +55,11 @@ struct bounded_queue {
 
 asio::awaitable<void> produce(std::shared_ptr<bounded_queue> q, int count) {
   for (int i = 0; i < count; ++i) {
-    co_await q->has_space.async_wait_until([q] { return q->items.size() < q->capacity; }, asio::use_awaitable);
+    for (;;) {
+      const auto seen = q->has_space.epoch();
+      if (q->items.size() < q->capacity) break;
+      co_await q->has_space.async_wait(seen, asio::use_awaitable);
+    }
     q->items.push_back(i);
     q->has_item.notify_one();
   }
@@ -60,7 +69,11 @@ asio::awaitable<void> produce(std::shared_ptr<bounded_queue> q, int count) {
 asio::awaitable<void> consume_then_crash(std::shared_ptr<bounded_queue> q, int survive) {
   for (int taken = 0;; ++taken) {
     if (taken == survive) throw std::runtime_error("consumer crashed");
-    co_await q->has_item.async_wait_until([q] { return !q->items.empty(); }, asio::use_awaitable);
+    for (;;) {
+      const auto seen = q->has_item.epoch();
+      if (!q->items.empty()) break;
+      co_await q->has_item.async_wait(seen, asio::use_awaitable);
+    }
     q->items.pop_front();
     q->has_space.notify_one();
     co_await loopcheck::sleep_for(1ms);

@@ -26,7 +26,7 @@ asio::awaitable<void> ask_running_in_this_thread(bool& out) {
 }
 
 asio::awaitable<void> wait_forever(std::shared_ptr<loopcheck::waiter_list> never) {
-  co_await never->async_wait_until([] { return false; }, asio::use_awaitable);
+  co_await never->async_wait(never->epoch(), asio::use_awaitable);  // nobody ever notifies
 }
 
 }  // namespace

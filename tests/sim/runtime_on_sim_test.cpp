@@ -34,13 +34,8 @@ asio::awaitable<void> fail_after(std::chrono::nanoseconds delay, const char* wha
   throw std::runtime_error(what);
 }
 
-// Runs `check(seed, strategy)` for every seed of every exploring strategy.
 void for_each_schedule(const std::function<void(std::uint64_t, sim::strategy_kind)>& check) {
-  for (auto strategy : sim_test::exploring_strategies) {
-    for (std::uint64_t seed = 0; seed < seeds_per_strategy; ++seed) {
-      BOOST_TEST_CONTEXT("strategy " << sim::to_string(strategy) << " seed " << seed) { check(seed, strategy); }
-    }
-  }
+  sim_test::for_each_schedule(seeds_per_strategy, check);
 }
 
 }  // namespace

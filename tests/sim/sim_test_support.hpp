@@ -3,7 +3,10 @@
 #include <array>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <utility>
+
+#include <boost/test/unit_test.hpp>
 
 #include "loopcheck/sim/sim_context.hpp"
 
@@ -39,6 +42,16 @@ root_result run_root(sim::sim_context& context, Body body) {
   });
   result.outcome = context.run();
   return result;
+}
+
+// Runs `check(seed, strategy)` for seeds [0, seeds) of every exploring strategy, each labelled
+// so a failure names the schedule to replay.
+inline void for_each_schedule(std::uint64_t seeds, const std::function<void(std::uint64_t, sim::strategy_kind)>& check) {
+  for (auto strategy : exploring_strategies) {
+    for (std::uint64_t seed = 0; seed < seeds; ++seed) {
+      BOOST_TEST_CONTEXT("strategy " << sim::to_string(strategy) << " seed " << seed) { check(seed, strategy); }
+    }
+  }
 }
 
 // Gives every other ready handler a chance to run first: a scheduling point.

@@ -1,0 +1,135 @@
+// sim_speed: one workload — tasks that sleep 50 ms and write a file between sleeps — run on a
+// real io_context with posix_vfs (in a temp dir) and on sim_context with sim_vfs, in one run.
+// Prints both wall times, the simulated handler steps per second, and last
+// `sim_speed ratio=<real_time/sim_time>`.
+//
+//   sim_speed [tasks=8] [rounds_per_task=10] [sim_repeats=9]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "loopcheck/runtime/clock.hpp"
+#include "loopcheck/runtime/task_scope.hpp"
+#include "loopcheck/sim/sim_context.hpp"
+#include "loopcheck/vfs/posix_vfs.hpp"
+#include "loopcheck/vfs/sim_vfs.hpp"
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using wall_clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto sleep_between_writes = 50ms;
+
+// One task: `rounds` times, sleep 50 ms then durably write its file.
+asio::awaitable<void> writer(loopcheck::vfs::file_system& fs, std::string path, int rounds) {
+  for (int round = 0; round < rounds; ++round) {
+    co_await loopcheck::sleep_for(sleep_between_writes);
+    const std::string data = fmt::format("round {} of {}\n", round, path);
+    co_await fs.create(path, loopcheck::vfs::create_mode::truncate_existing);
+    co_await fs.write_at(path, 0, data);
+    co_await fs.fsync_file(path);
+  }
+}
+
+asio::awaitable<void> workload(loopcheck::vfs::file_system& fs, std::string dir, int tasks, int rounds) {
+  auto ex = co_await asio::this_coro::executor;
+  loopcheck::task_scope scope(ex, "writers");
+  for (int t = 0; t < tasks; ++t) scope.spawn("writer", writer(fs, fmt::format("{}/file-{}", dir, t), rounds));
+  co_await scope.join();
+}
+
+asio::awaitable<void> sim_workload(loopcheck::vfs::file_system& fs, int tasks, int rounds) {
+  co_await fs.create_directory("/bench");
+  co_await workload(fs, "/bench", tasks, rounds);
+}
+
+double seconds_since(wall_clock::time_point start) {
+  return std::chrono::duration<double>(wall_clock::now() - start).count();
+}
+
+double real_run(int tasks, int rounds) {
+  char dir_template[] = "/tmp/loopcheck-sim-speed-XXXXXX";
+  if (mkdtemp(dir_template) == nullptr) {
+    std::perror("sim_speed: mkdtemp");
+    std::exit(3);
+  }
+  const std::string dir = dir_template;
+  double seconds = 0;
+  {
+    asio::io_context ctx;
+    loopcheck::vfs::posix_vfs fs;
+    const auto start = wall_clock::now();
+    asio::co_spawn(ctx, workload(fs, dir, tasks, rounds), asio::detached);
+    ctx.run();
+    seconds = seconds_since(start);
+  }
+  std::filesystem::remove_all(dir);
+  return seconds;
+}
+
+struct sim_result {
+  double seconds;
+  std::uint64_t steps;
+};
+
+sim_result sim_run(int tasks, int rounds, std::uint64_t seed) {
+  loopcheck::sim::sim_context sim({.seed = seed});
+  loopcheck::vfs::sim_vfs fs;
+  const auto start = wall_clock::now();
+  asio::co_spawn(sim.get_executor(), sim_workload(fs, tasks, rounds), asio::detached);
+  const auto outcome = sim.run();
+  const double seconds = seconds_since(start);
+  if (outcome.status != loopcheck::sim::run_status::completed) {
+    std::fprintf(stderr, "sim_speed: the simulated run ended %s\n", std::string(to_string(outcome.status)).c_str());
+    std::exit(3);
+  }
+  return {seconds, outcome.steps};
+}
+
+int parse_positive(const char* text, const char* what) {
+  char* end = nullptr;
+  const long value = std::strtol(text, &end, 10);
+  if (*end != '\0' || value <= 0 || value > 1'000'000) {
+    std::fprintf(stderr, "sim_speed: %s must be a positive integer, not '%s'\n", what, text);
+    std::exit(2);
+  }
+  return static_cast<int>(value);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int tasks = argc > 1 ? parse_positive(argv[1], "tasks") : 8;
+  const int rounds = argc > 2 ? parse_positive(argv[2], "rounds_per_task") : 10;
+  const int sim_repeats = argc > 3 ? parse_positive(argv[3], "sim_repeats") : 9;
+
+  const double real_seconds = real_run(tasks, rounds);
+  std::vector<double> sim_seconds;
+  std::vector<double> steps_per_second;
+  std::uint64_t steps = 0;
+  for (int repeat = 0; repeat < sim_repeats; ++repeat) {
+    const auto r = sim_run(tasks, rounds, static_cast<std::uint64_t>(repeat));
+    sim_seconds.push_back(r.seconds);
+    steps_per_second.push_back(static_cast<double>(r.steps) / r.seconds);
+    steps = r.steps;
+  }
+  std::sort(sim_seconds.begin(), sim_seconds.end());
+  std::sort(steps_per_second.begin(), steps_per_second.end());
+  const double sim_median = sim_seconds[sim_seconds.size() / 2];
+
+  std::printf("workload: %d tasks x %d rounds of (sleep 50 ms, create+write+fsync)\n", tasks, rounds);
+  std::printf("real io_context + posix_vfs:  %.3f s\n", real_seconds);
+  std::printf("sim_context + sim_vfs:        %.6f s median of %d seeds (%llu handler steps)\n", sim_median,
+              sim_repeats, static_cast<unsigned long long>(steps));
+  std::printf("simulated handler steps/s:    %.0f (median)\n", steps_per_second[steps_per_second.size() / 2]);
+  std::printf("sim_speed ratio=%.0f\n", real_seconds / sim_median);
+  return 0;
+}
