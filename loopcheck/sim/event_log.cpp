@@ -17,12 +17,22 @@ void event_log::record(std::chrono::nanoseconds time, std::string_view kind, std
   hash_ = fnv1a_64(kind, hash_);
   hash_ = fnv1a_64(detail.size(), hash_);
   hash_ = fnv1a_64(detail, hash_);
-  if (recent_.size() == capacity_events_) recent_.pop_front();
-  recent_.push_back({total_events_, time, std::string(kind), std::string(detail)});
+  if (ring_.size() < capacity_events_) ring_.emplace_back();
+  sim_event& slot = ring_[total_events_ % capacity_events_];
+  slot.index = total_events_;
+  slot.time = time;
+  slot.kind.assign(kind);
+  slot.detail.assign(detail);
   ++total_events_;
-  assert(recent_.size() <= capacity_events_);
+  assert(ring_.size() <= capacity_events_);
 }
 
-std::vector<sim_event> event_log::recent() const { return {recent_.begin(), recent_.end()}; }
+std::vector<sim_event> event_log::recent() const {
+  std::vector<sim_event> out;
+  out.reserve(ring_.size());
+  const std::uint64_t first = total_events_ - ring_.size();
+  for (std::uint64_t i = first; i < total_events_; ++i) out.push_back(ring_[i % capacity_events_]);
+  return out;
+}
 
 }  // namespace loopcheck::sim

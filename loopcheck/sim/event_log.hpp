@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,7 +35,8 @@ class event_log {
   std::size_t capacity_events_;
   std::uint64_t hash_;
   std::uint64_t total_events_ = 0;
-  std::deque<sim_event> recent_;
+  // A ring of capacity_events_ slots, reused so that recording allocates nothing once warm.
+  std::vector<sim_event> ring_;
 };
 
 }  // namespace loopcheck::sim

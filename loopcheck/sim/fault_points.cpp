@@ -25,7 +25,7 @@ bool fault_points::buggify(std::string_view site) {
   ++stats.reached;
   const bool fire = stats.active && fire_random_.chance(fault_site_fire_probability);
   if (fire) ++stats.fired;
-  context_.record_event("buggify", fmt::format("{} {}", site, fire ? "fired" : stats.active ? "held" : "inactive"));
+  context_.record_eventf("buggify", "{} {}", site, fire ? "fired" : stats.active ? "held" : "inactive");
   return fire;
 }
 

@@ -45,7 +45,7 @@ void sim_clock::park(timer_handler handler, std::chrono::nanoseconds deadline) {
   auto slot = handler.get_cancellation_slot();
   if (slot.is_connected()) slot.template emplace<cancel_timer>(*this, key);
   timers_.emplace(key, pending_timer{chain, std::move(handler)});
-  context_.record_event("timer.set", fmt::format("#{} due {}ns chain {}", key.second, deadline.count(), chain));
+  context_.record_eventf("timer.set", "#{} due {}ns chain {}", key.second, deadline.count(), chain);
 }
 
 std::optional<std::chrono::nanoseconds> sim_clock::next_deadline() const {
@@ -57,7 +57,7 @@ void sim_clock::advance_to(std::chrono::nanoseconds time) {
   assert(time >= now_ && "virtual time never goes back");
   if (time == now_) return;
   now_ = time;
-  context_.record_event("time", fmt::format("{}ns", time.count()));
+  context_.record_eventf("time", "{}ns", time.count());
 }
 
 void sim_clock::release_due_timers() {
@@ -79,7 +79,7 @@ void sim_clock::complete(const timer_key& key, pending_timer timer, boost::syste
   // A cancelled timer's slot holds the cancel_timer now running; Asio replaces it later.
   auto slot = timer.handler.get_cancellation_slot();
   if (!ec && slot.is_connected()) slot.clear();
-  context_.record_event(ec ? "timer.cancel" : "timer.fire", fmt::format("#{}", key.second));
+  context_.record_eventf(ec ? "timer.cancel" : "timer.fire", "#{}", key.second);
   // Queued on the context, then dispatched to the handler's own executor (a tracked task's
   // executor marks the task running), as waiter_list does.
   context_.submit(ready_handler([handler = std::move(timer.handler), ec]() mutable {

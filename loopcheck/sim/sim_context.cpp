@@ -67,7 +67,7 @@ void sim_context::record_event(std::string_view kind, std::string_view detail) {
 void sim_context::submit(ready_handler handler, std::uint64_t chain) {
   if (!accepting_) return;  // the handler is destroyed here, never run
   const std::uint64_t sequence = ready_.push(std::move(handler), chain);
-  record_event("post", fmt::format("#{} chain {}", sequence, chain));
+  record_eventf("post", "#{} chain {}", sequence, chain);
 }
 
 run_outcome sim_context::run() {
@@ -111,9 +111,9 @@ void sim_context::run_one() {
   ready_choice choice = ready_.pick(steps_);
   ++steps_;
   const std::uint64_t sequence = choice.entry.sequence;
-  record_event("pick", fmt::format("#{} index {} of {}", sequence, choice.index, choice.ready_count));
+  record_eventf("pick", "#{} index {} of {}", sequence, choice.index, choice.ready_count);
   std::move(choice.entry.handler)();
-  record_event("done", fmt::format("#{}", sequence));
+  record_eventf("done", "#{}", sequence);
 }
 
 run_outcome sim_context::finish(run_status status, std::string_view reason) {

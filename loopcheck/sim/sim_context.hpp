@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "loopcheck/runtime/asio.hpp"
 #include "loopcheck/sim/event_log.hpp"
 #include "loopcheck/sim/fault_points.hpp"
@@ -62,6 +64,14 @@ class sim_context : public asio::execution_context {
   std::uint64_t total_events() const { return log_.total_events(); }
   // Adds an event from another component (the simulated file system) to the log and hash.
   void record_event(std::string_view kind, std::string_view detail);
+  // record_event with a formatted detail, built in a reused buffer: this runs several times
+  // per simulated step.
+  template <typename... Args>
+  void record_eventf(std::string_view kind, fmt::format_string<Args...> format, Args&&... args) {
+    event_detail_.clear();
+    fmt::format_to(std::back_inserter(event_detail_), format, std::forward<Args>(args)...);
+    record_event(kind, std::string_view(event_detail_.data(), event_detail_.size()));
+  }
 
   // Which fault sites were reached, active and fired, and how often each probe was hit.
   const coverage_report& coverage() const { return faults_->coverage(); }
@@ -80,6 +90,7 @@ class sim_context : public asio::execution_context {
 
   sim_options options_;
   event_log log_;
+  fmt::memory_buffer event_detail_;
   ready_queue ready_;
   sim_clock* clock_ = nullptr;
   fault_points* faults_ = nullptr;
