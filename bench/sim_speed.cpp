@@ -82,7 +82,7 @@ struct sim_result {
 
 sim_result sim_run(int tasks, int rounds, std::uint64_t seed) {
   loopcheck::sim::sim_context sim({.seed = seed});
-  loopcheck::vfs::sim_vfs fs;
+  loopcheck::vfs::sim_vfs fs({.on_event = loopcheck::sim::file_event_hook(sim)});  // file operations are logged too
   const auto start = wall_clock::now();
   asio::co_spawn(sim.get_executor(), sim_workload(fs, tasks, rounds), asio::detached);
   const auto outcome = sim.run();

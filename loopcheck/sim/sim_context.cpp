@@ -143,4 +143,8 @@ run_outcome sim_context::finish(run_status status, std::string_view reason) {
   return outcome;
 }
 
+std::function<void(std::string_view, std::string_view)> file_event_hook(sim_context& context) {
+  return [&context](std::string_view kind, std::string_view detail) { context.record_eventf("fs", "{} {}", kind, detail); };
+}
+
 }  // namespace loopcheck::sim

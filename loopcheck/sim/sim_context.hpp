@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -99,6 +100,10 @@ class sim_context : public asio::execution_context {
   bool running_ = false;
   bool accepting_ = true;
 };
+
+// A hook for the simulated file system (vfs::sim_vfs::options::on_event): each file operation
+// becomes an "fs.<kind>" event of `context`'s log and hash.
+std::function<void(std::string_view kind, std::string_view detail)> file_event_hook(sim_context& context);
 
 // The chain a handler posted now belongs to: the current tracked task's id, else no_chain.
 std::uint64_t current_chain();

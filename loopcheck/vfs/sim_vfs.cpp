@@ -95,8 +95,11 @@ inode_id sim_vfs::existing_file(const std::string& path, std::string_view operat
 
 void sim_vfs::write_bytes(const std::string& path, std::optional<std::uint64_t> offset_bytes, std::string_view data,
                           std::string_view operation) {
-  emit(operation, fmt::format("{} offset={} size_bytes={}", path, offset_bytes ? std::to_string(*offset_bytes) : "end",
-                              data.size()));
+  // The bytes' FNV-1a digest makes what was written part of a simulated run's identity.
+  std::uint64_t digest = 0xcbf29ce484222325ull;
+  for (const char c : data) digest = (digest ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+  emit(operation, fmt::format("{} offset={} size_bytes={} fnv={:016x}", path,
+                              offset_bytes ? std::to_string(*offset_bytes) : "end", data.size(), digest));
   const bool short_write = inject_fault(fault_scope::write_call, operation, path);
   const inode_id node = existing_file(path, operation);
   const std::string_view persisted = short_write ? data.substr(0, data.size() / 2) : data;
