@@ -1,0 +1,232 @@
+#include "scenario_commands.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <fstream>
+#include <iostream>
+#include <numeric>
+
+#include "loopcheck/harness/campaign.hpp"
+#include "loopcheck/harness/replay_token.hpp"
+#include "loopcheck/harness/reports.hpp"
+#include "loopcheck/harness/scenario_registry.hpp"
+
+namespace loopcheck::cli {
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_findings = 1;
+constexpr int exit_usage = 2;
+
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct report_target {
+  std::string format;  // text, json, junit
+  std::string path;
+};
+
+// Parses FORMAT:PATH and opens each path for writing before any work is done, so an
+// unwritable path fails fast (exit 2) and nothing runs for nothing.
+std::vector<report_target> parse_reports(const std::vector<std::string>& specs) {
+  std::vector<report_target> out;
+  for (const auto& spec : specs) {
+    const auto colon = spec.find(':');
+    if (colon == std::string::npos) throw usage_error(fmt::format("--report '{}' is not FORMAT:PATH", spec));
+    report_target r{spec.substr(0, colon), spec.substr(colon + 1)};
+    if (r.format != "text" && r.format != "json" && r.format != "junit") {
+      throw usage_error(fmt::format("--report format '{}' is not text, json or junit", r.format));
+    }
+    if (r.path.empty()) throw usage_error(fmt::format("--report '{}' has no path", spec));
+    std::ofstream probe(r.path, std::ios::app);
+    if (!probe) throw usage_error(fmt::format("cannot write report file '{}'", r.path));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void write_reports(const std::vector<report_target>& reports, const harness::campaign_result& result,
+                   harness::verdict_rule rule) {
+  for (const auto& r : reports) {
+    std::ofstream out(r.path, std::ios::trunc);
+    if (r.format == "text") harness::write_text(out, result, rule);
+    else if (r.format == "json") harness::write_json(out, result, rule);
+    else harness::write_junit(out, result, rule);
+    if (!out) throw std::runtime_error(fmt::format("writing report file '{}' failed", r.path));
+  }
+}
+
+std::map<std::string, std::int64_t> parse_option_overrides(const std::vector<std::string>& assignments) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& a : assignments) {
+    const auto eq = a.find('=');
+    if (eq == std::string::npos) throw usage_error(fmt::format("--option '{}' is not name=integer", a));
+    try {
+      std::size_t used = 0;
+      const auto value = std::stoll(a.substr(eq + 1), &used);
+      if (used != a.size() - eq - 1) throw std::invalid_argument(a);
+      out[a.substr(0, eq)] = value;
+    } catch (const std::logic_error&) {
+      throw usage_error(fmt::format("--option '{}' is not name=integer", a));
+    }
+  }
+  return out;
+}
+
+// Progress on a terminal: one rewritten line; otherwise nothing (the summary follows).
+harness::progress_callback terminal_progress() {
+  if (!isatty(fileno(stderr))) return {};
+  return [](std::uint64_t done, std::uint64_t planned, std::uint64_t findings) {
+    fmt::print(stderr, "\r{}/{} runs, {} with findings", done, planned, findings);
+    if (done == planned) fmt::print(stderr, "\n");
+  };
+}
+
+}  // namespace
+
+scenario_commands::scenario_commands(CLI::App& app) {
+  list_ = app.add_subcommand("list", "List scenario families, their variants, modes and expected outcomes");
+
+  run_ = app.add_subcommand("run", "Run scenario families over seeds; exit 1 when any run reports findings");
+  run_->add_option("family", families_, "Families to run (default: all)");
+  run_->add_option("--variant", variant_, "Run only this variant");
+  auto* seed = run_->add_option("--seed", seed_, "Run exactly this seed");
+  run_->add_option("--seeds", seeds_, "Run seeds 0..N-1 (default 20)")->excludes(seed)->check(CLI::Range(1ull, 10'000'000ull));
+  run_->add_option("--strategy", strategy_, "Scheduling strategy")->check(CLI::IsMember({"fifo", "random", "pct"}));
+  run_->add_option("--mode", mode_, "sim or real")->check(CLI::IsMember({"sim", "real"}));
+  run_->add_option("--jobs", jobs_, "Worker threads")->check(CLI::Range(1, 256));
+  run_->add_option("--option", options_, "Scenario option override name=integer (repeatable)");
+  run_->add_option("--report", reports_, "Write a report FORMAT:PATH (text, json, junit; repeatable)");
+
+  replay_ = app.add_subcommand("replay", "Re-run exactly one run from its replay token, with a determinism check");
+  replay_->add_option("token", token_, "family/variant/seed/strategy/mode[/options]")->required();
+
+  selftest_ = app.add_subcommand("selftest", "Prove the harness: references stay silent, every bug variant is caught");
+  selftest_->add_option("--jobs", jobs_, "Worker threads")->check(CLI::Range(1, 256));
+  selftest_->add_option("--report", reports_, "Write a report FORMAT:PATH (text, json, junit; repeatable)");
+}
+
+int scenario_commands::run_parsed() {
+  try {
+    if (list_->parsed()) return list();
+    if (run_->parsed()) return run();
+    if (replay_->parsed()) return replay();
+    if (selftest_->parsed()) return selftest();
+  } catch (const usage_error& e) {
+    std::cerr << "loopcheck: " << e.what() << "\n";
+    return exit_usage;
+  }
+  return -1;
+}
+
+int scenario_commands::list() {
+  for (const auto* family : harness::scenario_registry::instance().all()) {
+    std::string modes;
+    for (auto m : family->modes()) modes += (modes.empty() ? "" : ",") + std::string(harness::to_string(m));
+    fmt::print("{}  [{}]\n  {}\n", family->name(), modes, family->description());
+    for (const auto& o : family->options()) {
+      fmt::print("  option {}={} ({}..{}): {}\n", o.name, o.default_value, o.min_value, o.max_value, o.help);
+    }
+    for (const auto& v : family->variants()) {
+      std::string expected = "silent";
+      if (!v.is_reference()) {
+        expected = "caught by ";
+        for (std::size_t i = 0; i < v.caught_by.size(); ++i) expected += (i ? "|" : "") + std::string(to_string(v.caught_by[i]));
+      }
+      fmt::print("  - {:<24} {:<40} {}\n", v.name, expected, v.description);
+    }
+  }
+  return exit_ok;
+}
+
+int scenario_commands::run() {
+  const auto& registry = harness::scenario_registry::instance();
+  harness::campaign_spec spec;
+  std::vector<const harness::scenario*> families;
+  if (families_.empty()) families = registry.all();
+  for (const auto& name : families_) {
+    const auto* family = registry.find(name);
+    if (family == nullptr) throw usage_error(fmt::format("unknown scenario family '{}' (see loopcheck list)", name));
+    families.push_back(family);
+  }
+  spec.mode = mode_ == "real" ? harness::run_mode::real : harness::run_mode::sim;
+  for (const auto* family : families) {
+    const auto modes = family->modes();
+    if (std::find(modes.begin(), modes.end(), spec.mode) == modes.end()) {
+      if (!families_.empty()) throw usage_error(fmt::format("scenario '{}' does not run in {} mode", family->name(), mode_));
+      continue;
+    }
+    for (const auto& v : family->variants()) {
+      if (variant_.empty() || v.name == variant_) spec.targets.push_back({family, v});
+    }
+  }
+  if (spec.targets.empty()) throw usage_error(fmt::format("no scenario has a variant '{}' in {} mode", variant_, mode_));
+  spec.strategy = *sim::parse_strategy(strategy_);
+  spec.option_overrides = parse_option_overrides(options_);
+  for (const auto& t : spec.targets) {
+    std::map<std::string, std::int64_t> resolved;
+    std::string error;
+    if (!harness::resolve_options(*t.family, spec.option_overrides, resolved, error)) throw usage_error(error);
+  }
+  if (run_->count("--seed") != 0) {
+    spec.seeds = {seed_};
+  } else {
+    spec.seeds.resize(seeds_ == 0 ? 20 : seeds_);
+    std::iota(spec.seeds.begin(), spec.seeds.end(), 0);
+  }
+  spec.jobs = jobs_;
+  const auto reports = parse_reports(reports_);
+  const auto result = harness::run_campaign(spec, terminal_progress());
+  harness::write_text(std::cout, result, harness::verdict_rule::gate);
+  write_reports(reports, result, harness::verdict_rule::gate);
+  return result.findings() == 0 ? exit_ok : exit_findings;
+}
+
+int scenario_commands::replay() {
+  std::string error;
+  const auto spec = harness::parse_replay_token(token_, error);
+  if (!spec) throw usage_error(error);
+  const auto* family = harness::scenario_registry::instance().find(spec->family);
+  const auto first = family->run(*spec);
+  const auto second = family->run(*spec);
+  fmt::print("replay {}: {} finding(s), event hash {:016x}, {} steps\n", token_, first.findings.size(), first.event_hash,
+             first.steps);
+  for (const auto& f : first.findings) fmt::print("  {}\n", format(f));
+  if (first.event_hash != second.event_hash || first.findings.size() != second.findings.size()) {
+    fmt::print(std::cerr, "loopcheck: determinism check failed: two runs of {} differ (hash {:016x} vs {:016x})\n", token_,
+               first.event_hash, second.event_hash);
+    return 3;
+  }
+  fmt::print("determinism check: the run replays identically\n");
+  return first.findings.empty() ? exit_ok : exit_findings;
+}
+
+int scenario_commands::selftest() {
+  const auto reports = parse_reports(reports_);
+  harness::campaign_result all;
+  for (const bool references : {true, false}) {
+    harness::campaign_spec spec;
+    for (const auto* family : harness::scenario_registry::instance().all()) {
+      for (const auto& v : family->variants()) {
+        if (v.is_reference() == references) spec.targets.push_back({family, v});
+      }
+    }
+    spec.seeds.resize(references ? selftest_reference_seeds_ : selftest_bug_seed_budget_);
+    std::iota(spec.seeds.begin(), spec.seeds.end(), 0);
+    spec.jobs = jobs_;
+    spec.stop_bug_variants_when_caught = true;
+    auto part = harness::run_campaign(spec, terminal_progress());
+    all.runs += part.runs;
+    all.wall_seconds += part.wall_seconds;
+    for (auto& t : part.targets) all.targets.push_back(std::move(t));
+  }
+  harness::write_text(std::cout, all, harness::verdict_rule::selftest);
+  write_reports(reports, all, harness::verdict_rule::selftest);
+  const bool held = std::all_of(all.targets.begin(), all.targets.end(), [](const auto& t) { return t.expectation_held(); });
+  fmt::print("selftest: {}\n", held ? "every expectation holds" : "SOME EXPECTATIONS DO NOT HOLD");
+  return held ? exit_ok : exit_findings;
+}
+
+}  // namespace loopcheck::cli

@@ -1,0 +1,64 @@
+#pragma once
+// A campaign: seeds of one or more family × variant targets, spread over worker threads.
+// Results are deterministic whatever the number of jobs: each run depends only on its spec.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loopcheck/harness/scenario.hpp"
+
+namespace loopcheck::harness {
+
+struct target {
+  const scenario* family = nullptr;
+  variant_spec variant;
+};
+
+struct campaign_spec {
+  std::vector<target> targets;
+  std::vector<std::uint64_t> seeds;
+  sim::strategy_kind strategy = sim::strategy_kind::random;
+  run_mode mode = run_mode::sim;
+  std::map<std::string, std::int64_t> option_overrides;  // validated against every target
+  int jobs = 1;
+  // For bug variants: stop a target's seeds at its first caught run (selftest).
+  bool stop_bug_variants_when_caught = false;
+};
+
+struct target_result {
+  std::string family;
+  std::string variant;
+  std::vector<finding_kind> caught_by;  // empty: a reference, must stay silent
+  std::uint64_t seeds_run = 0;
+  std::uint64_t seeds_with_findings = 0;
+  std::uint64_t seeds_caught = 0;  // bug variants: runs with a finding of an expected kind
+  // The first (lowest-seed) run with findings: its findings and replay token.
+  std::optional<std::uint64_t> first_seed_with_findings;
+  std::vector<finding> first_findings;
+  std::string first_replay_token;
+  std::uint64_t seeds_needed = 0;  // bug variants: 1-based index of the first caught seed
+  std::map<std::string, std::uint64_t> probes;
+  std::map<std::string, std::uint64_t> faults_reached;
+  std::map<std::string, std::uint64_t> faults_fired;
+  double wall_seconds = 0;
+
+  bool is_reference() const { return caught_by.empty(); }
+  // Reference: no run had findings. Bug variant: some run was caught.
+  bool expectation_held() const { return is_reference() ? seeds_with_findings == 0 : seeds_caught > 0; }
+};
+
+struct campaign_result {
+  std::vector<target_result> targets;
+  std::uint64_t runs = 0;
+  double wall_seconds = 0;
+  std::uint64_t findings() const;
+};
+
+// Called after every finished run with (runs done, runs planned, findings so far).
+using progress_callback = std::function<void(std::uint64_t, std::uint64_t, std::uint64_t)>;
+
+campaign_result run_campaign(const campaign_spec& spec, const progress_callback& progress = {});
+
+}  // namespace loopcheck::harness

@@ -1,0 +1,120 @@
+#include "loopcheck/harness/replay_token.hpp"
+
+#include <boost/algorithm/string/split.hpp>
+#include <charconv>
+#include <fmt/format.h>
+#include <vector>
+
+#include "loopcheck/harness/scenario_registry.hpp"
+
+namespace loopcheck::harness {
+
+namespace {
+
+template <typename Int>
+bool parse_int(std::string_view text, Int& out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+std::vector<std::string> split(std::string_view text, char separator) {
+  std::vector<std::string> parts;
+  boost::algorithm::split(parts, text, [separator](char c) { return c == separator; });
+  return parts;
+}
+
+}  // namespace
+
+bool resolve_options(const scenario& family, const std::map<std::string, std::int64_t>& overrides,
+                     std::map<std::string, std::int64_t>& resolved, std::string& error) {
+  resolved.clear();
+  const auto specs = family.options();
+  for (const auto& o : specs) resolved[o.name] = o.default_value;
+  for (const auto& [name, value] : overrides) {
+    auto it = std::find_if(specs.begin(), specs.end(), [&](const option_spec& o) { return o.name == name; });
+    if (it == specs.end()) {
+      error = fmt::format("scenario '{}' has no option '{}'", family.name(), name);
+      return false;
+    }
+    if (value < it->min_value || value > it->max_value) {
+      error = fmt::format("option '{}' of scenario '{}' must be in [{}, {}], not {}", name, family.name(), it->min_value,
+                          it->max_value, value);
+      return false;
+    }
+    resolved[name] = value;
+  }
+  return true;
+}
+
+std::string to_replay_token(const run_spec& spec, const scenario& family) {
+  std::string token = fmt::format("{}/{}/{}/{}/{}", spec.family, spec.variant, spec.seed,
+                                  sim::to_string(spec.strategy), to_string(spec.mode));
+  std::string changed;
+  for (const auto& o : family.options()) {
+    const auto value = spec.option(o.name);
+    if (value == o.default_value) continue;
+    changed += fmt::format("{}{}={}", changed.empty() ? "" : ",", o.name, value);
+  }
+  if (!changed.empty()) token += "/" + changed;
+  return token;
+}
+
+std::optional<run_spec> parse_replay_token(std::string_view token, std::string& error) {
+  const auto parts = split(token, '/');
+  if (parts.size() != 5 && parts.size() != 6) {
+    error = fmt::format("replay token '{}' is not family/variant/seed/strategy/mode[/options]", token);
+    return std::nullopt;
+  }
+  run_spec spec;
+  spec.family = parts[0];
+  spec.variant = parts[1];
+  const scenario* family = scenario_registry::instance().find(spec.family);
+  if (family == nullptr) {
+    error = fmt::format("unknown scenario family '{}' (see loopcheck list)", spec.family);
+    return std::nullopt;
+  }
+  const auto variants = family->variants();
+  if (std::none_of(variants.begin(), variants.end(), [&](const variant_spec& v) { return v.name == spec.variant; })) {
+    error = fmt::format("scenario '{}' has no variant '{}' (see loopcheck list)", spec.family, spec.variant);
+    return std::nullopt;
+  }
+  if (!parse_int(parts[2], spec.seed)) {
+    error = fmt::format("seed '{}' is not a non-negative integer", parts[2]);
+    return std::nullopt;
+  }
+  const auto strategy = sim::parse_strategy(parts[3]);
+  if (!strategy) {
+    error = fmt::format("strategy '{}' is not fifo, random or pct", parts[3]);
+    return std::nullopt;
+  }
+  spec.strategy = *strategy;
+  if (parts[4] == "sim") {
+    spec.mode = run_mode::sim;
+  } else if (parts[4] == "real") {
+    spec.mode = run_mode::real;
+  } else {
+    error = fmt::format("mode '{}' is not sim or real", parts[4]);
+    return std::nullopt;
+  }
+  const auto modes = family->modes();
+  if (std::find(modes.begin(), modes.end(), spec.mode) == modes.end()) {
+    error = fmt::format("scenario '{}' does not run in {} mode", spec.family, parts[4]);
+    return std::nullopt;
+  }
+  std::map<std::string, std::int64_t> overrides;
+  if (parts.size() == 6) {
+    for (const auto& assignment : split(parts[5], ',')) {
+      const auto eq = assignment.find('=');
+      std::int64_t value = 0;
+      if (eq == std::string::npos || !parse_int(std::string_view(assignment).substr(eq + 1), value)) {
+        error = fmt::format("option '{}' is not name=integer", assignment);
+        return std::nullopt;
+      }
+      overrides[assignment.substr(0, eq)] = value;
+    }
+  }
+  if (!resolve_options(*family, overrides, spec.options, error)) return std::nullopt;
+  return spec;
+}
+
+}  // namespace loopcheck::harness

@@ -1,0 +1,23 @@
+#pragma once
+// A replay token names exactly one run: family/variant/seed/strategy/mode[/option=value,...].
+// Options equal to their defaults are left out.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "loopcheck/harness/scenario.hpp"
+
+namespace loopcheck::harness {
+
+std::string to_replay_token(const run_spec& spec, const scenario& family);
+
+// Parses and validates a token against the registered families; on failure returns nullopt
+// and sets `error` to a message for the user.
+std::optional<run_spec> parse_replay_token(std::string_view token, std::string& error);
+
+// Fills in every option of `family` with its default, then applies `overrides`; false (and
+// `error`) when an override names no option of the family or is out of range.
+bool resolve_options(const scenario& family, const std::map<std::string, std::int64_t>& overrides,
+                     std::map<std::string, std::int64_t>& resolved, std::string& error);
+
+}  // namespace loopcheck::harness

@@ -1,0 +1,46 @@
+#include "loopcheck/harness/sim_run.hpp"
+
+#include <fmt/format.h>
+
+#include "loopcheck/runtime/spawn.hpp"
+#include "loopcheck/sim/sim_context.hpp"
+
+namespace loopcheck::harness {
+
+run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limits limits) {
+  sim::sim_options options;
+  options.seed = spec.seed;
+  options.strategy.kind = spec.strategy;
+  options.budget_steps = limits.budget_steps;
+  options.virtual_time_budget = limits.virtual_time_budget;
+  run_result result;
+  std::shared_ptr<findings_log> log;
+  {
+    sim::sim_context context(options);
+    auto ex = asio::any_io_executor(context.get_executor());
+    log = task_registry::of(context).findings();
+    auto core = task_registry::of(context).core();
+    spawn_tracked(ex, "scenario", body(ex),
+                  [core](task_record& task, std::exception_ptr error) {
+                    if (error) core->record(finding_kind::invariant, task, "the scenario body failed: " + detail::describe(error));
+                  },
+                  std::source_location::current());
+    const auto outcome = context.run();
+    result.event_hash = outcome.event_hash;
+    result.steps = outcome.steps;
+    result.metrics["virtual_ms"] = std::chrono::duration<double, std::milli>(outcome.virtual_time).count();
+    for (const auto& [name, hits] : context.coverage().probes) result.probes[name] = hits;
+    for (const auto& [site, stats] : context.coverage().fault_sites) {
+      result.faults_reached[site] = stats.reached;
+      result.faults_fired[site] = stats.fired;
+    }
+  }  // destroying the context reports tasks it still held
+  result.findings = log->snapshot();
+  return result;
+}
+
+void add_finding(run_result& result, finding_kind kind, std::string message) {
+  result.findings.push_back(finding{kind, {}, 0, {}, {}, std::move(message)});
+}
+
+}  // namespace loopcheck::harness

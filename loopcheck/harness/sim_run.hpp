@@ -1,0 +1,25 @@
+#pragma once
+// Runs one scenario body on a fresh sim_context configured from a run_spec, and collects what
+// the run reported — including findings made while the context is destroyed (leaked tasks).
+#include <functional>
+
+#include "loopcheck/harness/scenario.hpp"
+#include "loopcheck/runtime/asio.hpp"
+
+namespace loopcheck::harness {
+
+using scenario_body = std::function<asio::awaitable<void>(asio::any_io_executor)>;
+
+struct sim_limits {
+  std::uint64_t budget_steps = 200'000;
+  std::chrono::nanoseconds virtual_time_budget = std::chrono::hours(1);
+};
+
+// `body` runs as the tracked root task "scenario"; if it throws, that is an `invariant`
+// finding. The caller checks its own invariants afterwards and appends findings.
+run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limits limits = {});
+
+// Appends a finding of `kind` that is not about one task.
+void add_finding(run_result& result, finding_kind kind, std::string message);
+
+}  // namespace loopcheck::harness
