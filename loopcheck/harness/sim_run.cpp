@@ -12,7 +12,7 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
   options.seed = spec.seed;
   options.strategy.kind = spec.strategy;
   options.budget_steps = limits.budget_steps;
-  options.virtual_time_budget = limits.virtual_time_budget;
+  options.virtual_time_budget = limits.program_exit_at.value_or(limits.virtual_time_budget);
   run_result result;
   std::shared_ptr<findings_log> log;
   {
@@ -36,6 +36,7 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
     }
   }  // destroying the context reports tasks it still held
   result.findings = log->snapshot();
+  if (limits.program_exit_at) std::erase_if(result.findings, [](const finding& f) { return f.kind == finding_kind::hang; });
   return result;
 }
 

@@ -2,6 +2,7 @@
 // Runs one scenario body on a fresh sim_context configured from a run_spec, and collects what
 // the run reported — including findings made while the context is destroyed (leaked tasks).
 #include <functional>
+#include <optional>
 
 #include "loopcheck/harness/scenario.hpp"
 #include "loopcheck/runtime/asio.hpp"
@@ -13,6 +14,9 @@ using scenario_body = std::function<asio::awaitable<void>(asio::any_io_executor)
 struct sim_limits {
   std::uint64_t budget_steps = 200'000;
   std::chrono::nanoseconds virtual_time_budget = std::chrono::hours(1);
+  // Models the process exiting at this virtual time: the loop stops for good there, and that
+  // stop is not itself a `hang` finding (what it leaves pending still is reported).
+  std::optional<std::chrono::nanoseconds> program_exit_at;
 };
 
 // `body` runs as the tracked root task "scenario"; if it throws, that is an `invariant`
