@@ -4,7 +4,12 @@
 #include <fmt/ostream.h>
 #include <fstream>
 #include <iostream>
+#include <chrono>
+#include <cstdlib>
+#include <memory>
 #include <numeric>
+#include <tuple>
+#include <unistd.h>
 
 #include "loopcheck/harness/campaign.hpp"
 #include "loopcheck/harness/replay_token.hpp"
@@ -75,13 +80,52 @@ std::map<std::string, std::int64_t> parse_option_overrides(const std::vector<std
   return out;
 }
 
-// Progress on a terminal: one rewritten line; otherwise nothing (the summary follows).
-harness::progress_callback terminal_progress() {
-  if (!isatty(fileno(stderr))) return {};
-  return [](std::uint64_t done, std::uint64_t planned, std::uint64_t findings) {
-    fmt::print(stderr, "\r{}/{} runs, {} with findings", done, planned, findings);
-    if (done == planned) fmt::print(stderr, "\n");
+// Progress: one rewritten line on a terminal; otherwise a plain line every 10 s (CI logs).
+harness::progress_callback progress_reporter() {
+  const bool terminal = isatty(fileno(stderr));
+  const auto started = std::chrono::steady_clock::now();
+  auto last_line = std::make_shared<std::chrono::steady_clock::time_point>(started);
+  return [=](std::uint64_t done, std::uint64_t planned, std::uint64_t findings) {
+    const auto now = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(now - started).count();
+    const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+    if (terminal) {
+      fmt::print(stderr, "\r{}/{} runs, {:.0f} runs/s, {} with findings", done, planned, rate, findings);
+      if (done == planned) fmt::print(stderr, "\n");
+    } else if (now - *last_line >= std::chrono::seconds(10) || done == planned) {
+      *last_line = now;
+      fmt::print(stderr, "progress: {}/{} runs, {:.0f} runs/s, {} with findings\n", done, planned, rate, findings);
+    }
   };
+}
+
+// K/N (1-based K), from --shard or GitLab's CI_NODE_INDEX/CI_NODE_TOTAL.
+std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
+  std::string spec = text;
+  if (spec.empty()) {
+    const char* index = std::getenv("CI_NODE_INDEX");
+    const char* total = std::getenv("CI_NODE_TOTAL");
+    if (index == nullptr || total == nullptr) return {0, 1};
+    spec = std::string(index) + "/" + total;
+  }
+  unsigned long long k = 0, n = 0;
+  char rest = 0;
+  if (std::sscanf(spec.c_str(), "%llu/%llu%c", &k, &n, &rest) != 2 || n == 0 || k == 0 || k > n) {
+    throw usage_error(fmt::format("shard '{}' is not K/N with 1 <= K <= N", spec));
+  }
+  return {k - 1, n};
+}
+
+// "90s", "10m", "2h" (or plain seconds).
+std::chrono::milliseconds parse_duration(const std::string& text) {
+  double value = 0;
+  char unit = 's';
+  char rest = 0;
+  const int fields = std::sscanf(text.c_str(), "%lf%c%c", &value, &unit, &rest);
+  const bool ok = (fields == 1 || fields == 2) && value > 0 && (unit == 's' || unit == 'm' || unit == 'h');
+  if (!ok) throw usage_error(fmt::format("time budget '{}' is not a duration like 90s, 10m or 2h", text));
+  const double seconds = value * (unit == 'h' ? 3600 : unit == 'm' ? 60 : 1);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
 }
 
 }  // namespace
@@ -99,6 +143,8 @@ scenario_commands::scenario_commands(CLI::App& app) {
   run_->add_option("--jobs", jobs_, "Worker threads")->check(CLI::Range(1, 256));
   run_->add_option("--option", options_, "Scenario option override name=integer (repeatable)");
   run_->add_option("--report", reports_, "Write a report FORMAT:PATH (text, json, junit; repeatable)");
+  run_->add_option("--shard", shard_, "Run shard K of N (K/N; default from CI_NODE_INDEX/CI_NODE_TOTAL)");
+  run_->add_option("--time-budget", time_budget_, "Start no run after this long (e.g. 10m)");
 
   replay_ = app.add_subcommand("replay", "Re-run exactly one run from its replay token, with a determinism check");
   replay_->add_option("token", token_, "family/variant/seed/strategy/mode[/options]")->required();
@@ -177,8 +223,10 @@ int scenario_commands::run() {
     std::iota(spec.seeds.begin(), spec.seeds.end(), 0);
   }
   spec.jobs = jobs_;
+  std::tie(spec.shard_index, spec.shard_count) = parse_shard(shard_);
+  if (!time_budget_.empty()) spec.time_budget = parse_duration(time_budget_);
   const auto reports = parse_reports(reports_);
-  const auto result = harness::run_campaign(spec, terminal_progress());
+  const auto result = harness::run_campaign(spec, progress_reporter());
   harness::write_text(std::cout, result, harness::verdict_rule::gate);
   write_reports(reports, result, harness::verdict_rule::gate);
   return result.findings() == 0 ? exit_ok : exit_findings;
@@ -217,7 +265,7 @@ int scenario_commands::selftest() {
     std::iota(spec.seeds.begin(), spec.seeds.end(), 0);
     spec.jobs = jobs_;
     spec.stop_bug_variants_when_caught = true;
-    auto part = harness::run_campaign(spec, terminal_progress());
+    auto part = harness::run_campaign(spec, progress_reporter());
     all.runs += part.runs;
     all.wall_seconds += part.wall_seconds;
     for (auto& t : part.targets) all.targets.push_back(std::move(t));

@@ -30,6 +30,8 @@ class scenario_commands {
   int jobs_ = 1;
   std::vector<std::string> reports_;
   std::vector<std::string> options_;
+  std::string shard_;
+  std::string time_budget_;
   std::string token_;
   std::uint64_t selftest_reference_seeds_ = 40;
   std::uint64_t selftest_bug_seed_budget_ = 40;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "loopcheck/harness/replay_token.hpp"
+#include "loopcheck/harness/shrink.hpp"
 
 namespace loopcheck::harness {
 
@@ -55,7 +56,12 @@ campaign_result run_campaign(const campaign_spec& spec, const progress_callback&
 
   // Work items are (target, seed index), handed out in order; a bug target that has been
   // caught skips its later seeds when asked to.
-  const std::uint64_t planned = spec.targets.size() * spec.seeds.size();
+  if (spec.shard_count == 0 || spec.shard_index >= spec.shard_count) throw std::invalid_argument("bad shard");
+  std::vector<std::uint64_t> seeds;
+  for (std::size_t i = 0; i < spec.seeds.size(); ++i) {
+    if (i % spec.shard_count == spec.shard_index) seeds.push_back(spec.seeds[i]);
+  }
+  const std::uint64_t planned = spec.targets.size() * seeds.size();
   std::atomic<std::uint64_t> next{0};
   std::mutex mutex;
   std::uint64_t done = 0;
@@ -66,17 +72,21 @@ campaign_result run_campaign(const campaign_spec& spec, const progress_callback&
     for (;;) {
       const std::uint64_t item = next.fetch_add(1);
       if (item >= planned) return;
-      const std::size_t t = item / spec.seeds.size();
-      const std::size_t seed_index = item % spec.seeds.size();
+      const std::size_t t = item / seeds.size();
+      const std::size_t seed_index = item % seeds.size();
       const bool is_bug = !spec.targets[t].variant.is_reference();
       {
         std::lock_guard lock(mutex);
         if (spec.stop_bug_variants_when_caught && is_bug && first_caught_index[t] && *first_caught_index[t] < seed_index) {
           continue;
         }
+        if (spec.time_budget && std::chrono::steady_clock::now() - started > *spec.time_budget) {
+          ++result.runs_skipped_by_time_budget;
+          continue;
+        }
       }
       run_spec run = base_specs[t];
-      run.seed = spec.seeds[seed_index];
+      run.seed = seeds[seed_index];
       const auto run_started = std::chrono::steady_clock::now();
       const run_result outcome = spec.targets[t].family->run(run);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_started).count();
@@ -115,6 +125,20 @@ campaign_result run_campaign(const campaign_spec& spec, const progress_callback&
   for (int j = 1; j < spec.jobs; ++j) threads.emplace_back(worker);
   worker();
   for (auto& thread : threads) thread.join();
+  if (spec.shrink_failures) {
+    for (std::size_t t = 0; t < result.targets.size(); ++t) {
+      target_result& r = result.targets[t];
+      if (!r.first_seed_with_findings) continue;
+      run_spec failing = base_specs[t];
+      failing.seed = *r.first_seed_with_findings;
+      run_result failure;
+      failure.findings = r.first_findings;
+      const auto shrunk = shrink(*spec.targets[t].family, failing, failure);
+      r.minimal_replay_token = to_replay_token(shrunk.minimal, *spec.targets[t].family);
+      r.minimal_findings = shrunk.outcome.findings;
+      r.shrink_attempts = shrunk.attempts;
+    }
+  }
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

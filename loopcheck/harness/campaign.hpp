@@ -1,6 +1,7 @@
 #pragma once
 // A campaign: seeds of one or more family × variant targets, spread over worker threads.
 // Results are deterministic whatever the number of jobs: each run depends only on its spec.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -25,6 +26,14 @@ struct campaign_spec {
   int jobs = 1;
   // For bug variants: stop a target's seeds at its first caught run (selftest).
   bool stop_bug_variants_when_caught = false;
+  // Shrink each target's first failing run before reporting it.
+  bool shrink_failures = true;
+  // Split the seeds over CI nodes: this campaign runs the seeds whose index i satisfies
+  // i % shard_count == shard_index.
+  std::uint64_t shard_index = 0;
+  std::uint64_t shard_count = 1;
+  // No new run starts after this much wall time; the report says how many runs were skipped.
+  std::optional<std::chrono::milliseconds> time_budget;
 };
 
 struct target_result {
@@ -38,6 +47,10 @@ struct target_result {
   std::optional<std::uint64_t> first_seed_with_findings;
   std::vector<finding> first_findings;
   std::string first_replay_token;
+  // That run, shrunk (see shrink.hpp): the minimal failing case and its findings.
+  std::string minimal_replay_token;
+  std::vector<finding> minimal_findings;
+  std::uint64_t shrink_attempts = 0;
   std::uint64_t seeds_needed = 0;  // bug variants: 1-based index of the first caught seed
   std::map<std::string, std::uint64_t> probes;
   std::map<std::string, std::uint64_t> faults_reached;
@@ -52,6 +65,7 @@ struct target_result {
 struct campaign_result {
   std::vector<target_result> targets;
   std::uint64_t runs = 0;
+  std::uint64_t runs_skipped_by_time_budget = 0;
   double wall_seconds = 0;
   std::uint64_t findings() const;
 };

@@ -72,8 +72,16 @@ void write_text(std::ostream& out, const campaign_result& result, verdict_rule r
     fmt::print(out, "\n{}/{} seed {}:\n", t.family, t.variant, *t.first_seed_with_findings);
     for (const auto& f : t.first_findings) fmt::print(out, "  {}\n", format(f));
     fmt::print(out, "  replay: {}\n", replay_command(t));
+    if (!t.minimal_replay_token.empty() && t.minimal_replay_token != t.first_replay_token) {
+      fmt::print(out, "  shrunk in {} runs to a minimal case:\n", t.shrink_attempts);
+      for (const auto& f : t.minimal_findings) fmt::print(out, "    {}\n", format(f));
+      fmt::print(out, "  replay minimal: loopcheck replay {}\n", t.minimal_replay_token);
+    }
   }
   fmt::print(out, "\n{} runs in {:.2f} s, {} with findings\n", result.runs, result.wall_seconds, result.findings());
+  if (result.runs_skipped_by_time_budget != 0) {
+    fmt::print(out, "{} planned runs were skipped: the time budget ran out\n", result.runs_skipped_by_time_budget);
+  }
 }
 
 void write_json(std::ostream& out, const campaign_result& result, verdict_rule rule) {
@@ -82,6 +90,7 @@ void write_json(std::ostream& out, const campaign_result& result, verdict_rule r
   root["schema_version"] = 1;
   json::object summary;
   summary["runs"] = result.runs;
+  summary["runs_skipped_by_time_budget"] = result.runs_skipped_by_time_budget;
   summary["runs_with_findings"] = result.findings();
   summary["wall_seconds"] = result.wall_seconds;
   summary["rule"] = rule == verdict_rule::gate ? "gate" : "selftest";
@@ -111,6 +120,14 @@ void write_json(std::ostream& out, const campaign_result& result, verdict_rule r
       for (const auto& f : t.first_findings) findings.push_back(finding_json(f));
       first["findings"] = std::move(findings);
       o["first_failure"] = std::move(first);
+      json::object minimal;
+      minimal["replay_token"] = t.minimal_replay_token;
+      minimal["replay_command"] = "loopcheck replay " + t.minimal_replay_token;
+      minimal["shrink_attempts"] = t.shrink_attempts;
+      json::array minimal_findings;
+      for (const auto& f : t.minimal_findings) minimal_findings.push_back(finding_json(f));
+      minimal["findings"] = std::move(minimal_findings);
+      o["minimal_failure"] = std::move(minimal);
     }
     json::object coverage;
     coverage["probes"] = counts_json(t.probes);
@@ -156,7 +173,9 @@ void write_junit(std::ostream& out, const campaign_result& result, verdict_rule 
       }
     }
     if (!t.first_replay_token.empty()) {
-      tc.append_child("system-out").append_child(pugi::node_pcdata).set_value(replay_command(t).c_str());
+      std::string replay = replay_command(t);
+      if (!t.minimal_replay_token.empty()) replay += "\nminimal: loopcheck replay " + t.minimal_replay_token;
+      tc.append_child("system-out").append_child(pugi::node_pcdata).set_value(replay.c_str());
     }
   }
   doc.save(out, "  ");

@@ -85,6 +85,37 @@ BOOST_AUTO_TEST_CASE(bad_tokens_are_refused_with_a_reason) {
   BOOST_TEST(!harness::parse_replay_token("ordered-saves/reference", error));
 }
 
+BOOST_AUTO_TEST_CASE(a_failure_is_shrunk_to_a_smaller_case_that_still_fails) {
+  harness::campaign_spec spec;
+  spec.targets = {target_of("ordered-saves", "task-per-save")};
+  spec.seeds = {0, 1, 2};
+  spec.option_overrides = {{"batches", 40}};
+  const auto result = harness::run_campaign(spec);
+  const auto& t = result.targets[0];
+  BOOST_REQUIRE(!t.minimal_replay_token.empty());
+  std::string error;
+  const auto minimal = harness::parse_replay_token(t.minimal_replay_token, error);
+  BOOST_REQUIRE_MESSAGE(minimal, error);
+  BOOST_TEST(minimal->option("batches") < 40);
+  const auto rerun = t.minimal_findings;
+  BOOST_REQUIRE(!rerun.empty());
+  BOOST_TEST(rerun[0].kind == loopcheck::finding_kind::out_of_order);
+}
+
+BOOST_AUTO_TEST_CASE(shards_split_the_seeds_without_overlap) {
+  std::uint64_t total = 0;
+  for (std::uint64_t k = 0; k < 3; ++k) {
+    harness::campaign_spec spec;
+    spec.targets = {target_of("ordered-saves", "reference")};
+    spec.seeds.resize(10);
+    std::iota(spec.seeds.begin(), spec.seeds.end(), 0);
+    spec.shard_index = k;
+    spec.shard_count = 3;
+    total += harness::run_campaign(spec).runs;
+  }
+  BOOST_TEST(total == 10u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(harness_reports)
