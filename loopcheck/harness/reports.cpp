@@ -3,7 +3,11 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <algorithm>
+#include <istream>
+#include <iterator>
 #include <ostream>
+#include <stdexcept>
 #include <pugixml.hpp>
 
 namespace loopcheck::harness {
@@ -179,6 +183,126 @@ void write_junit(std::ostream& out, const campaign_result& result, verdict_rule 
     }
   }
   doc.save(out, "  ");
+}
+
+namespace {
+
+[[noreturn]] void bad_report(const std::string& name, const std::string& what) {
+  throw std::runtime_error(fmt::format("report '{}' is not a loopcheck.run v1 JSON report: {}", name, what));
+}
+
+std::vector<finding> findings_from(const json::value& v, const std::string& name) {
+  std::vector<finding> out;
+  for (const auto& item : v.as_array()) {
+    const auto& o = item.as_object();
+    const auto kind = parse_finding_kind(o.at("kind").as_string());
+    if (!kind) bad_report(name, fmt::format("unknown finding kind '{}'", std::string_view(o.at("kind").as_string())));
+    finding f;
+    f.kind = *kind;
+    f.task_name = json::value_to<std::string>(o.at("task"));
+    f.task_id = json::value_to<std::uint64_t>(o.at("task_id"));
+    f.time = std::chrono::nanoseconds(json::value_to<std::int64_t>(o.at("time_ns")));
+    const auto site = json::value_to<std::string>(o.at("site"));
+    f.message = (site.empty() ? "" : "at " + site + ": ") + json::value_to<std::string>(o.at("message"));
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+template <typename Map>
+void counts_from(const json::value& v, Map& into) {
+  for (const auto& [name, n] : v.as_object()) into[std::string(name)] += json::value_to<std::uint64_t>(n);
+}
+
+}  // namespace
+
+campaign_result read_json(std::istream& in, const std::string& name) {
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  boost::system::error_code ec;
+  const json::value doc = json::parse(text, ec);
+  if (ec) bad_report(name, ec.message());
+  try {
+    const auto& root = doc.as_object();
+    if (root.at("schema").as_string() != "loopcheck.run" || root.at("schema_version").as_int64() != 1) {
+      bad_report(name, "wrong schema or version");
+    }
+    campaign_result result;
+    result.runs = json::value_to<std::uint64_t>(root.at("summary").at("runs"));
+    result.runs_skipped_by_time_budget = json::value_to<std::uint64_t>(root.at("summary").at("runs_skipped_by_time_budget"));
+    result.wall_seconds = json::value_to<double>(root.at("summary").at("wall_seconds"));
+    for (const auto& item : root.at("targets").as_array()) {
+      const auto& o = item.as_object();
+      target_result t;
+      t.family = json::value_to<std::string>(o.at("family"));
+      t.variant = json::value_to<std::string>(o.at("variant"));
+      for (const auto& k : o.at("caught_by").as_array()) {
+        const auto kind = parse_finding_kind(k.as_string());
+        if (!kind) bad_report(name, "unknown finding kind in caught_by");
+        t.caught_by.push_back(*kind);
+      }
+      t.seeds_run = json::value_to<std::uint64_t>(o.at("seeds_run"));
+      t.seeds_with_findings = json::value_to<std::uint64_t>(o.at("seeds_with_findings"));
+      t.seeds_caught = json::value_to<std::uint64_t>(o.at("seeds_caught"));
+      t.seeds_needed = json::value_to<std::uint64_t>(o.at("seeds_needed"));
+      if (const auto* first = o.if_contains("first_failure")) {
+        t.first_seed_with_findings = json::value_to<std::uint64_t>(first->at("seed"));
+        t.first_replay_token = json::value_to<std::string>(first->at("replay_token"));
+        t.first_findings = findings_from(first->at("findings"), name);
+      }
+      if (const auto* minimal = o.if_contains("minimal_failure")) {
+        t.minimal_replay_token = json::value_to<std::string>(minimal->at("replay_token"));
+        t.shrink_attempts = json::value_to<std::uint64_t>(minimal->at("shrink_attempts"));
+        t.minimal_findings = findings_from(minimal->at("findings"), name);
+      }
+      const auto& coverage = o.at("coverage");
+      counts_from(coverage.at("probes"), t.probes);
+      counts_from(coverage.at("faults_reached"), t.faults_reached);
+      counts_from(coverage.at("faults_fired"), t.faults_fired);
+      result.targets.push_back(std::move(t));
+    }
+    return result;
+  } catch (const std::out_of_range& e) {
+    bad_report(name, std::string("a field is missing: ") + e.what());
+  } catch (const std::invalid_argument& e) {
+    bad_report(name, std::string("a field has the wrong type: ") + e.what());
+  } catch (const boost::system::system_error& e) {
+    bad_report(name, std::string("a field has the wrong type: ") + e.what());
+  }
+}
+
+campaign_result merge(const std::vector<campaign_result>& parts) {
+  campaign_result merged;
+  for (const auto& part : parts) {
+    merged.runs += part.runs;
+    merged.runs_skipped_by_time_budget += part.runs_skipped_by_time_budget;
+    merged.wall_seconds = std::max(merged.wall_seconds, part.wall_seconds);  // shards run side by side
+    for (const auto& t : part.targets) {
+      auto it = std::find_if(merged.targets.begin(), merged.targets.end(),
+                             [&](const target_result& m) { return m.family == t.family && m.variant == t.variant; });
+      if (it == merged.targets.end()) {
+        merged.targets.push_back(t);
+        continue;
+      }
+      it->seeds_run += t.seeds_run;
+      it->seeds_with_findings += t.seeds_with_findings;
+      it->seeds_caught += t.seeds_caught;
+      it->wall_seconds += t.wall_seconds;
+      if (t.seeds_needed != 0 && (it->seeds_needed == 0 || t.seeds_needed < it->seeds_needed)) it->seeds_needed = t.seeds_needed;
+      if (t.first_seed_with_findings &&
+          (!it->first_seed_with_findings || *t.first_seed_with_findings < *it->first_seed_with_findings)) {
+        it->first_seed_with_findings = t.first_seed_with_findings;
+        it->first_findings = t.first_findings;
+        it->first_replay_token = t.first_replay_token;
+        it->minimal_findings = t.minimal_findings;
+        it->minimal_replay_token = t.minimal_replay_token;
+        it->shrink_attempts = t.shrink_attempts;
+      }
+      for (const auto& [k, n] : t.probes) it->probes[k] += n;
+      for (const auto& [k, n] : t.faults_reached) it->faults_reached[k] += n;
+      for (const auto& [k, n] : t.faults_fired) it->faults_fired[k] += n;
+    }
+  }
+  return merged;
 }
 
 }  // namespace loopcheck::harness

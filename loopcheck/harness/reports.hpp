@@ -3,6 +3,7 @@
 // documented in docs/reports.md) and JUnit XML as GitLab and Jenkins read it.
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "loopcheck/harness/campaign.hpp"
 
@@ -18,5 +19,13 @@ std::string replay_command(const target_result& t);
 void write_text(std::ostream& out, const campaign_result& result, verdict_rule rule);
 void write_json(std::ostream& out, const campaign_result& result, verdict_rule rule);
 void write_junit(std::ostream& out, const campaign_result& result, verdict_rule rule);
+
+// Reads a JSON report back (for `loopcheck merge`); throws std::runtime_error naming what is
+// wrong with it. A finding's spawn site comes back as text at the front of its message.
+campaign_result read_json(std::istream& in, const std::string& name);
+
+// Combines shard results: targets with the same family and variant are summed; the lowest
+// failing seed's failure is kept.
+campaign_result merge(const std::vector<campaign_result>& parts);
 
 }  // namespace loopcheck::harness

@@ -26,6 +26,13 @@ std::string_view to_string(finding_kind kind) {
 
 std::ostream& operator<<(std::ostream& out, finding_kind kind) { return out << to_string(kind); }
 
+std::optional<finding_kind> parse_finding_kind(std::string_view name) {
+  for (int k = 0; k <= static_cast<int>(finding_kind::invariant); ++k) {
+    if (to_string(static_cast<finding_kind>(k)) == name) return static_cast<finding_kind>(k);
+  }
+  return std::nullopt;
+}
+
 std::string format(const finding& f) {
   std::string out = fmt::format("{}:", to_string(f.kind));
   if (!f.task_name.empty()) out += fmt::format(" task '{}'", f.task_name);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <mutex>
+#include <optional>
 #include <source_location>
 #include <string>
 #include <string_view>
@@ -29,6 +30,7 @@ enum class finding_kind : std::uint8_t {
 
 std::string_view to_string(finding_kind kind);
 std::ostream& operator<<(std::ostream& out, finding_kind kind);
+std::optional<finding_kind> parse_finding_kind(std::string_view name);
 
 struct finding {
   finding_kind kind = finding_kind::invariant;

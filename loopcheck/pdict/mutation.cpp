@@ -1,0 +1,82 @@
+#include "loopcheck/pdict/mutation.hpp"
+
+#include <stdexcept>
+
+namespace loopcheck::pdict {
+
+namespace json = boost::json;
+
+mutation& mutation::set(std::string key, json::value value) {
+  ops_.push_back({op_kind::set, std::move(key), std::move(value)});
+  return *this;
+}
+
+mutation& mutation::erase(std::string key) {
+  ops_.push_back({op_kind::erase, std::move(key), {}});
+  return *this;
+}
+
+mutation& mutation::clear() {
+  ops_.push_back({op_kind::clear, {}, {}});
+  return *this;
+}
+
+void apply_mutation(dict_data& data, const mutation& m) {
+  for (const auto& op : m.ops()) {
+    switch (op.kind) {
+      case op_kind::set: data.insert_or_assign(op.key, op.value); break;
+      case op_kind::erase: data.erase(op.key); break;
+      case op_kind::clear: data.clear(); break;
+    }
+  }
+}
+
+json::array to_json(const mutation& m) {
+  json::array ops;
+  ops.reserve(m.ops().size());
+  for (const auto& op : m.ops()) {
+    switch (op.kind) {
+      case op_kind::set: ops.push_back(json::array{"set", json::string(op.key), op.value}); break;
+      case op_kind::erase: ops.push_back(json::array{"erase", json::string(op.key)}); break;
+      case op_kind::clear: ops.push_back(json::array{"clear"}); break;
+    }
+  }
+  return ops;
+}
+
+mutation mutation_from_json(const json::value& ops) {
+  const auto* list = ops.if_array();
+  if (list == nullptr) throw std::invalid_argument("mutation: ops is not an array");
+  mutation m;
+  for (const auto& item : *list) {
+    const auto* op = item.if_array();
+    const auto* name = (op != nullptr && !op->empty()) ? op->front().if_string() : nullptr;
+    if (name == nullptr) throw std::invalid_argument("mutation: an op is not [name, ...]");
+    const auto* key = op->size() >= 2 ? (*op)[1].if_string() : nullptr;
+    if (*name == "set" && op->size() == 3 && key != nullptr) {
+      m.set(std::string(*key), (*op)[2]);
+    } else if (*name == "erase" && op->size() == 2 && key != nullptr) {
+      m.erase(std::string(*key));
+    } else if (*name == "clear" && op->size() == 1) {
+      m.clear();
+    } else {
+      throw std::invalid_argument("mutation: malformed op " + json::serialize(item));
+    }
+  }
+  return m;
+}
+
+json::object to_json(const dict_data& data) {
+  json::object object;
+  object.reserve(data.size());
+  for (const auto& [key, value] : data) object.emplace(key, value);
+  return object;
+}
+
+dict_data dict_from_json(const json::object& object) {
+  dict_data data;
+  for (const auto& entry : object) data.insert_or_assign(std::string(entry.key()), entry.value());
+  return data;
+}
+
+}  // namespace loopcheck::pdict

@@ -1,0 +1,165 @@
+#include "loopcheck/pdict/recovery.hpp"
+
+#include <cerrno>
+#include <fmt/format.h>
+#include <variant>
+
+#include "loopcheck/pdict/errors.hpp"
+#include "loopcheck/pdict/journal_format.hpp"
+#include "loopcheck/pdict/snapshot_format.hpp"
+#include "loopcheck/vfs/error.hpp"
+
+namespace loopcheck::pdict {
+
+namespace {
+
+// What reading one file gave: missing, its bytes, or why it cannot be a store file at all.
+struct file_read {
+  bool exists = false;
+  std::string bytes;
+  std::string unreadable_reason;  // e.g. a directory in its place
+};
+
+asio::awaitable<file_read> read_store_file(vfs::file_system& fs, const std::string& path) {
+  file_read result;
+  try {
+    result.bytes = co_await fs.read_file(path);
+    result.exists = true;
+  } catch (const vfs::error& e) {
+    if (e.errno_value() == ENOENT) co_return result;
+    if (e.errno_value() != EISDIR) throw;
+    result.exists = true;
+    result.unreadable_reason = "a directory is in its place";
+  }
+  co_return result;
+}
+
+template <typename Decoded, typename Decoder>
+std::variant<Decoded, std::string> decode(const file_read& file, Decoder decoder) {
+  if (!file.unreadable_reason.empty()) return file.unreadable_reason;
+  try {
+    return decoder(file.bytes);
+  } catch (const format_error& e) {
+    return std::string(e.what());
+  }
+}
+
+// Reports a corrupt file and applies the policy: throws, or sets it aside and returns.
+asio::awaitable<void> handle_corrupt(vfs::file_system& fs, store_files& files, const std::string& path,
+                                     const std::string& reason, on_corrupt policy,
+                                     const std::function<void(const std::string&)>& report, recovered_state& state) {
+  if (policy == on_corrupt::fail) {
+    report(fmt::format("'{}' is corrupt ({}); left in place, open failed", path, reason));
+    throw corrupt_file_error(path, reason, {});
+  }
+  std::string aside;
+  std::string why_not;
+  try {
+    aside = co_await files.set_aside(fs, path);
+  } catch (const vfs::error& e) {
+    why_not = e.what();
+  }
+  if (aside.empty()) {
+    report(fmt::format("'{}' is corrupt ({}); it could not be set aside ({}), so it is left in place and open failed",
+                       path, reason, why_not));
+    throw corrupt_file_error(path, fmt::format("{}; setting it aside failed: {}", reason, why_not), {});
+  }
+  report(fmt::format("'{}' is corrupt ({}); set aside as '{}'", path, reason, aside));
+  state.set_aside_paths.push_back(aside);
+  state.needs_rewrite = true;
+}
+
+}  // namespace
+
+asio::awaitable<recovered_state> recover(vfs::file_system& fs, store_files& files, on_corrupt policy,
+                                         std::function<void(const std::string&)> report_corrupt) {
+  recovered_state state;
+  const file_read snapshot_file = co_await read_store_file(fs, files.snapshot_path());
+  const file_read journal_file = co_await read_store_file(fs, files.journal_path());
+
+  bool have_snapshot = false;
+  if (snapshot_file.exists) {
+    auto decoded = decode<snapshot>(snapshot_file, decode_snapshot);
+    if (auto* loaded = std::get_if<snapshot>(&decoded)) {
+      state.data = std::move(loaded->data);
+      state.generation = loaded->generation;
+      state.snapshot_size_bytes = snapshot_file.bytes.size();
+      have_snapshot = true;
+    } else {
+      co_await handle_corrupt(fs, files, files.snapshot_path(), std::get<std::string>(decoded), policy, report_corrupt,
+                              state);
+    }
+  }
+  state.next_generation = state.generation + 1;
+  if (!journal_file.exists) co_return state;
+
+  auto decoded = decode<journal_contents>(journal_file, decode_journal);
+  auto* journal = std::get_if<journal_contents>(&decoded);
+  std::string reason = journal ? std::string() : std::get<std::string>(decoded);
+  // Compaction makes the snapshot durable before the journal that extends it, so a newer
+  // journal means its snapshot was lost or replaced by an older one.
+  if (journal && journal->generation > state.generation && !state.needs_rewrite) {
+    reason = fmt::format("journal generation {} is newer than the snapshot's {}{}", journal->generation,
+                         state.generation, have_snapshot ? "" : " (no snapshot)");
+  }
+  if (!reason.empty()) {
+    co_await handle_corrupt(fs, files, files.journal_path(), reason, policy, report_corrupt, state);
+    co_return state;
+  }
+  state.next_generation = std::max(state.next_generation, journal->generation + 1);
+  // A journal of an older generation was compacted into the snapshot; one extending a snapshot
+  // that was set aside has no base any more. Both are replaced by the next compaction.
+  if (journal->generation != state.generation || state.needs_rewrite) co_return state;
+  for (const auto& record : journal->records) apply_mutation(state.data, record);
+  state.journal_records_replayed = journal->records.size();
+  state.torn_tail_bytes = journal->torn_tail_bytes;
+  state.journal_size_bytes = journal->valid_size_bytes;
+  state.last_seq = journal->last_seq();
+  state.journal_appendable = journal->torn_tail_bytes == 0;
+  co_return state;
+}
+
+asio::awaitable<check_report> check_store(vfs::file_system& fs, std::string snapshot_path) {
+  store_files files(std::move(snapshot_path));
+  check_report report;
+  dict_data data;
+  const file_read snapshot_file = co_await read_store_file(fs, files.snapshot_path());
+  const file_read journal_file = co_await read_store_file(fs, files.journal_path());
+  if (!snapshot_file.exists && !journal_file.exists) {
+    report.reason = "no snapshot and no journal";
+    co_return report;
+  }
+  if (snapshot_file.exists) {
+    auto decoded = decode<snapshot>(snapshot_file, decode_snapshot);
+    if (auto* reason = std::get_if<std::string>(&decoded)) {
+      report.reason = fmt::format("snapshot '{}': {}", files.snapshot_path(), *reason);
+      co_return report;
+    }
+    auto& loaded = std::get<snapshot>(decoded);
+    report.generation = loaded.generation;
+    data = std::move(loaded.data);
+  }
+  if (journal_file.exists) {
+    auto decoded = decode<journal_contents>(journal_file, decode_journal);
+    if (auto* reason = std::get_if<std::string>(&decoded)) {
+      report.reason = fmt::format("journal '{}': {}", files.journal_path(), *reason);
+      co_return report;
+    }
+    const auto& journal = std::get<journal_contents>(decoded);
+    if (journal.generation > report.generation) {
+      report.reason = fmt::format("journal '{}': generation {} is newer than the snapshot's {}", files.journal_path(),
+                                  journal.generation, report.generation);
+      co_return report;
+    }
+    if (journal.generation == report.generation) {
+      for (const auto& record : journal.records) apply_mutation(data, record);
+      report.journal_records = journal.records.size();
+      report.torn_tail_bytes = journal.torn_tail_bytes;
+    }
+  }
+  report.key_count = data.size();
+  report.ok = true;
+  co_return report;
+}
+
+}  // namespace loopcheck::pdict

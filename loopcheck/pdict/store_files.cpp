@@ -1,0 +1,92 @@
+#include "loopcheck/pdict/store_files.hpp"
+
+#include <cassert>
+#include <cerrno>
+#include <charconv>
+#include <fmt/format.h>
+#include <stdexcept>
+
+#include "loopcheck/vfs/error.hpp"
+
+namespace loopcheck::pdict {
+
+namespace {
+
+// A directory is expected to hold a handful of this store's files; more corrupt copies than
+// this means something keeps corrupting the store, and a human must look.
+constexpr std::uint64_t max_corrupt_copies = 10'000;
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+}  // namespace
+
+store_files::store_files(std::string snapshot_path) : snapshot_path_(std::move(snapshot_path)) {
+  const auto slash = snapshot_path_.rfind('/');
+  if (snapshot_path_.empty() || snapshot_path_.front() != '/' || slash == std::string::npos ||
+      slash + 1 == snapshot_path_.size()) {
+    throw std::invalid_argument(fmt::format("pdict: path '{}' must be absolute and name a file", snapshot_path_));
+  }
+  journal_path_ = snapshot_path_ + ".journal";
+  directory_ = slash == 0 ? "/" : snapshot_path_.substr(0, slash);
+  name_ = snapshot_path_.substr(slash + 1);
+}
+
+asio::awaitable<void> store_files::durable_replace(vfs::file_system& fs, const std::string& target,
+                                                   std::string_view bytes) {
+  assert(target == snapshot_path_ || target == journal_path_);
+  const std::string temp = fmt::format("{}.tmp-{}", snapshot_path_, next_temp_++);
+  std::exception_ptr failure;
+  try {
+    co_await fs.create(temp, vfs::create_mode::exclusive);
+    co_await fs.write_at(temp, 0, bytes);
+    const vfs::file_stat written = co_await fs.stat(temp);
+    if (written.size_bytes != bytes.size()) {
+      throw vfs::error(EIO, "durable_replace", temp, {},
+                       fmt::format("short write: {} of {} bytes", written.size_bytes, bytes.size()));
+    }
+    co_await fs.fsync_file(temp);
+    co_await fs.rename(temp, target);
+    co_await fs.fsync_dir(directory_);
+    co_return;
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  // The temp file may or may not exist; removing it is hygiene, not correctness (a stale one
+  // is removed at the next open), so its own failure is ignored.
+  try {
+    if ((co_await fs.stat(temp)).exists) co_await fs.unlink(temp);
+  } catch (const vfs::error&) {
+  }
+  std::rethrow_exception(failure);
+}
+
+asio::awaitable<void> store_files::remove_stale_temps(vfs::file_system& fs) {
+  const std::string prefix = name_ + ".tmp-";
+  bool removed = false;
+  for (const auto& entry : co_await fs.list_dir(directory_)) {
+    if (!starts_with(entry, prefix)) continue;
+    co_await fs.unlink(directory_ + "/" + entry);
+    removed = true;
+  }
+  if (removed) co_await fs.fsync_dir(directory_);
+}
+
+asio::awaitable<std::string> store_files::set_aside(vfs::file_system& fs, const std::string& path) {
+  const std::string prefix = name_ + ".corrupt-";
+  std::uint64_t highest = 0;
+  for (const auto& entry : co_await fs.list_dir(directory_)) {
+    if (!starts_with(entry, prefix)) continue;
+    std::uint64_t n = 0;
+    const auto digits = std::string_view(entry).substr(prefix.size());
+    if (std::from_chars(digits.data(), digits.data() + digits.size(), n).ec == std::errc{}) highest = std::max(highest, n);
+  }
+  if (highest >= max_corrupt_copies) {
+    throw vfs::error(ENOSPC, "set_aside", path, {}, fmt::format("{} corrupt copies already kept", highest));
+  }
+  const std::string aside = fmt::format("{}/{}{}", directory_ == "/" ? "" : directory_, prefix, highest + 1);
+  co_await fs.rename(path, aside);
+  co_await fs.fsync_dir(directory_);
+  co_return aside;
+}
+
+}  // namespace loopcheck::pdict
