@@ -12,7 +12,7 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
   options.seed = spec.seed;
   options.strategy.kind = spec.strategy;
   options.budget_steps = limits.budget_steps;
-  options.virtual_time_budget = limits.program_exit_at.value_or(limits.virtual_time_budget);
+  options.virtual_time_budget = limits.virtual_time_budget;
   run_result result;
   std::shared_ptr<findings_log> log;
   {
@@ -20,9 +20,11 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
     auto ex = asio::any_io_executor(context.get_executor());
     log = task_registry::of(context).findings();
     auto core = task_registry::of(context).core();
+    const auto exit_after = limits.program_exit_after_body;
     spawn_tracked(ex, "scenario", body(ex),
-                  [core](task_record& task, std::exception_ptr error) {
+                  [core, exit_after, &context](task_record& task, std::exception_ptr error) {
                     if (error) core->record(finding_kind::invariant, task, "the scenario body failed: " + detail::describe(error));
+                    if (exit_after) context.set_virtual_time_budget(context.now() + *exit_after);
                   },
                   std::source_location::current());
     const auto outcome = context.run();
@@ -36,7 +38,7 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
     }
   }  // destroying the context reports tasks it still held
   result.findings = log->snapshot();
-  if (limits.program_exit_at) std::erase_if(result.findings, [](const finding& f) { return f.kind == finding_kind::hang; });
+  if (limits.program_exit_after_body) std::erase_if(result.findings, [](const finding& f) { return f.kind == finding_kind::hang; });
   return result;
 }
 

@@ -14,9 +14,10 @@ using scenario_body = std::function<asio::awaitable<void>(asio::any_io_executor)
 struct sim_limits {
   std::uint64_t budget_steps = 200'000;
   std::chrono::nanoseconds virtual_time_budget = std::chrono::hours(1);
-  // Models the process exiting at this virtual time: the loop stops for good there, and that
+  // Models the process exiting this long (virtual time) after the scenario body ends, as
+  // asyncio.run() returns when its main coroutine does: the loop stops for good then, and that
   // stop is not itself a `hang` finding (what it leaves pending still is reported).
-  std::optional<std::chrono::nanoseconds> program_exit_at;
+  std::optional<std::chrono::nanoseconds> program_exit_after_body;
 };
 
 // `body` runs as the tracked root task "scenario"; if it throws, that is an `invariant`

@@ -58,7 +58,7 @@ asio::awaitable<void> never_run(asio::any_io_executor ex, loop_owned_log& log, s
 
 asio::awaitable<void> killed_daemon(asio::any_io_executor ex, loop_owned_log& log, std::int64_t messages) {
   for (std::int64_t m = 1; m <= messages; ++m) spawn_detached(ex, "deliver", deliver(log, m));
-  co_await sleep_for(1ms);  // then the program exits (sim_limits::program_exit_at), killing the daemon
+  co_await sleep_for(1ms);  // then the program exits (sim_limits::program_exit_after_body), killing the daemon
 }
 
 asio::awaitable<void> foreign_touch(asio::any_io_executor ex, loop_owned_log& log, std::int64_t messages) {
@@ -94,7 +94,7 @@ class thread_loop final : public harness::scenario {
       return foreign_touch(ex, log, messages);
     };
     harness::sim_limits limits;
-    if (spec.variant == "killed-daemon") limits.program_exit_at = 1ms;  // before the first delivery
+    if (spec.variant == "killed-daemon") limits.program_exit_after_body = std::chrono::nanoseconds(0);
     run_result result = harness::run_on_sim(spec, body, limits);
     const auto delivered = static_cast<std::int64_t>(log.messages.size()) - (spec.variant == "foreign-touch" ? 1 : 0);
     if (delivered < messages && spec.variant != "never-run") {

@@ -47,6 +47,7 @@ sim_context::sim_context(sim_options options)
 }
 
 sim_context::~sim_context() {
+  alive_.reset();
   accepting_ = false;
   shutdown();
   // Bounded: nothing new is accepted, so each round removes one handler for good.
@@ -144,7 +145,9 @@ run_outcome sim_context::finish(run_status status, std::string_view reason) {
 }
 
 std::function<void(std::string_view, std::string_view)> file_event_hook(sim_context& context) {
-  return [&context](std::string_view kind, std::string_view detail) { context.record_eventf("fs", "{} {}", kind, detail); };
+  return [alive = std::weak_ptr<sim_context*>(context.alive_)](std::string_view kind, std::string_view detail) {
+    if (const auto context = alive.lock()) (*context)->record_eventf("fs", "{} {}", kind, detail);
+  };
 }
 
 }  // namespace loopcheck::sim

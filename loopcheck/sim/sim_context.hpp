@@ -12,10 +12,12 @@
 // No decision depends on a real clock, a global random source or a pointer value. (The
 // clock_service base records a real epoch at construction; sim_clock never reads it.)
 // Single-threaded: post to it and run it from one thread.
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -52,6 +54,9 @@ class sim_context : public asio::execution_context {
   run_outcome run();
 
   std::chrono::nanoseconds now() const;
+  // Moves the virtual-time budget, e.g. to model the process exiting a little after its main
+  // task ends. Never earlier than now.
+  void set_virtual_time_budget(std::chrono::nanoseconds budget) { options_.virtual_time_budget = std::max(budget, now()); }
   std::uint64_t steps() const { return steps_; }
   const sim_options& options() const { return options_; }
   std::size_t ready_handlers() const { return ready_.size(); }
@@ -80,6 +85,7 @@ class sim_context : public asio::execution_context {
 
  private:
   friend class sim_executor;
+  friend std::function<void(std::string_view, std::string_view)> file_event_hook(sim_context&);
   friend class sim_clock;
 
   bool running_in_this_thread() const noexcept { return running_; }
@@ -91,6 +97,8 @@ class sim_context : public asio::execution_context {
 
   sim_options options_;
   event_log log_;
+  // Expires when the context is destroyed; file_event_hook holds it weakly.
+  std::shared_ptr<sim_context*> alive_ = std::make_shared<sim_context*>(this);
   fmt::memory_buffer event_detail_;
   ready_queue ready_;
   sim_clock* clock_ = nullptr;
@@ -102,7 +110,8 @@ class sim_context : public asio::execution_context {
 };
 
 // A hook for the simulated file system (vfs::sim_vfs::options::on_event): each file operation
-// becomes an "fs.<kind>" event of `context`'s log and hash.
+// becomes an "fs" event of `context`'s log and hash. The file system may outlive the context
+// (a scenario reads its files after the run): the hook then records nothing.
 std::function<void(std::string_view kind, std::string_view detail)> file_event_hook(sim_context& context);
 
 // The chain a handler posted now belongs to: the current tracked task's id, else no_chain.

@@ -1,0 +1,209 @@
+// rapid-turnover (seed 000): a test suite opens a persistent dict, changes it and ends the test,
+// many times in quick succession, each test's loop ending as soon as the test does.
+//   reference              loopcheck's pdict: coalesced backups, awaited on close, durable
+//   fire-and-forget        NiceGUI's pattern: every change spawns a detached, debounced backup
+//                          that nobody awaits; the test ends with backups pending
+//   uncoalesced-backups    a backup task per change, all writing the file in place at once:
+//                          overlapping writers tear it or finish out of order
+//   write-in-place         one backup per test, rewriting the file in place: the test's end
+//                          cuts it off half-written
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "loopcheck/harness/scenario_registry.hpp"
+#include "loopcheck/harness/sim_run.hpp"
+#include "loopcheck/pdict/persistent_dict.hpp"
+#include "loopcheck/pdict/recovery.hpp"
+#include "loopcheck/runtime/clock.hpp"
+#include "loopcheck/runtime/task_scope.hpp"
+#include "loopcheck/sim/sim_context.hpp"
+#include "loopcheck/vfs/sim_vfs.hpp"
+
+namespace loopcheck::scenarios {
+namespace {
+
+using namespace std::chrono_literals;
+using harness::run_result;
+using harness::run_spec;
+
+constexpr const char* store_path = "/store/state.json";
+constexpr std::size_t chunk_bytes = 64;  // naive writers write in chunks, each an I/O call
+
+struct turnover {
+  std::int64_t tests;
+  std::int64_t changes;
+  std::int64_t last_count = 0;  // the value of "_count" after the last change of the last test
+};
+
+// Writes `bytes` over the file in place, chunk by chunk, each chunk taking 1 ms of disk time.
+asio::awaitable<void> write_in_place(vfs::file_system& fs, std::string bytes) {
+  co_await fs.create(store_path, vfs::create_mode::truncate_existing);
+  for (std::size_t offset = 0; offset < bytes.size(); offset += chunk_bytes) {
+    co_await sleep_for(1ms);
+    co_await fs.write_at(store_path, offset, std::string_view(bytes).substr(offset, chunk_bytes));
+  }
+}
+
+std::string serialise(const boost::json::object& data) { return boost::json::serialize(data); }
+
+// A NiceGUI-style backup: wait out the debounce, then write what the dict holds then.
+asio::awaitable<void> debounced_backup(vfs::file_system& fs, const boost::json::object& data) {
+  co_await sleep_for(50ms);
+  co_await write_in_place(fs, serialise(data));
+}
+
+boost::json::object change(boost::json::object data, std::int64_t count) {
+  data[fmt::format("key-{}", count % 7)] = count;
+  data["_count"] = count;
+  return data;
+}
+
+asio::awaitable<void> reference(asio::any_io_executor ex, vfs::file_system& fs, turnover& t) {
+  for (std::int64_t test = 0; test < t.tests; ++test) {
+    pdict::dict_options options;
+    options.path = store_path;
+    auto dict = co_await pdict::persistent_dict::open(ex, fs, options);
+    for (std::int64_t c = 0; c < t.changes; ++c) {
+      dict->set(fmt::format("key-{}", t.last_count % 7), boost::json::value(t.last_count + 1));
+      dict->set("_count", boost::json::value(++t.last_count));
+    }
+    co_await dict->close();
+  }
+}
+
+asio::awaitable<void> fire_and_forget(asio::any_io_executor ex, vfs::file_system& fs, turnover& t,
+                                      std::vector<std::unique_ptr<boost::json::object>>& snapshots) {
+  for (std::int64_t test = 0; test < t.tests; ++test) {
+    for (std::int64_t c = 0; c < t.changes; ++c) {
+      auto data = std::make_unique<boost::json::object>(change(snapshots.empty() ? boost::json::object() : *snapshots.back(), ++t.last_count));
+      spawn_detached(ex, "backup", debounced_backup(fs, *data));
+      snapshots.push_back(std::move(data));
+    }
+    co_await sleep_for(1ms);  // the test ends long before the debounce does
+  }
+}
+
+asio::awaitable<void> uncoalesced(asio::any_io_executor ex, vfs::file_system& fs, turnover& t,
+                                  std::vector<std::unique_ptr<boost::json::object>>& snapshots) {
+  for (std::int64_t test = 0; test < t.tests; ++test) {
+    task_scope backups(ex, "backups");
+    for (std::int64_t c = 0; c < t.changes; ++c) {
+      auto data = std::make_unique<boost::json::object>(change(snapshots.empty() ? boost::json::object() : *snapshots.back(), ++t.last_count));
+      backups.spawn("backup", write_in_place(fs, serialise(*data)));
+      snapshots.push_back(std::move(data));
+    }
+    co_await backups.join();  // awaited: no leak, but the writers overlapped
+  }
+}
+
+asio::awaitable<void> write_in_place_at_test_end(asio::any_io_executor ex, vfs::file_system& fs, turnover& t,
+                                                 std::vector<std::unique_ptr<boost::json::object>>& snapshots) {
+  for (std::int64_t test = 0; test < t.tests; ++test) {
+    for (std::int64_t c = 0; c < t.changes; ++c) {
+      snapshots.push_back(std::make_unique<boost::json::object>(
+          change(snapshots.empty() ? boost::json::object() : *snapshots.back(), ++t.last_count)));
+    }
+    if (test + 1 < t.tests) {
+      co_await write_in_place(fs, serialise(*snapshots.back()));
+    } else {
+      spawn_detached(ex, "final-backup", write_in_place(fs, serialise(*snapshots.back())));
+      co_await sleep_for(1500us);  // the last test ends one chunk into the write; the process exits
+    }
+  }
+}
+
+std::optional<std::string> read_now(vfs::file_system& fs) {
+  asio::io_context io;
+  std::optional<std::string> out;
+  asio::co_spawn(io, fs.read_file(store_path), [&out](std::exception_ptr error, std::string bytes) {
+    if (!error) out = std::move(bytes);
+  });
+  io.run();
+  return out;
+}
+
+asio::awaitable<void> make_store_dir(vfs::file_system& fs) {
+  co_await fs.create_directory("/store");
+  co_await fs.fsync_dir("/");
+}
+
+class rapid_turnover final : public harness::scenario {
+ public:
+  std::string_view name() const override { return "rapid-turnover"; }
+  std::string_view description() const override {
+    return "tests that open, change and drop a persistent dict in quick succession lose nothing (seed 000)";
+  }
+  std::vector<harness::option_spec> options() const override {
+    return {{"tests", 5, 1, 1000, "tests run one after another"},
+            {"changes", 4, 1, 1000, "changes per test"}};
+  }
+  std::vector<harness::variant_spec> variants() const override {
+    return {{"reference", "loopcheck's pdict: coalesced, awaited on close, durable", {}},
+            {"fire-and-forget", "a detached debounced backup per change, never awaited",
+             {finding_kind::leaked_task, finding_kind::lost_write}},
+            {"uncoalesced-backups", "a backup per change, overlapping writers in place",
+             {finding_kind::corrupt_file, finding_kind::lost_write}},
+            {"write-in-place", "the last backup rewrites the file in place as the test ends",
+             {finding_kind::corrupt_file, finding_kind::lost_write}}};
+  }
+
+  run_result run(const run_spec& spec) const override {
+    turnover t{spec.option("tests"), spec.option("changes")};
+    std::unique_ptr<vfs::sim_vfs> fs;
+    std::vector<std::unique_ptr<boost::json::object>> snapshots;  // outlive the backups that read them
+    harness::sim_limits limits;
+    // The test process exits as soon as the last test ends.
+    limits.program_exit_after_body = std::chrono::nanoseconds(0);
+    harness::scenario_body body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+      auto& context = static_cast<sim::sim_context&>(asio::query(ex, asio::execution::context));
+      fs = std::make_unique<vfs::sim_vfs>(vfs::sim_vfs::options{.on_event = sim::file_event_hook(context)});
+      return run_variant(ex, spec.variant, *fs, t, snapshots);
+    };
+    run_result result = harness::run_on_sim(spec, body, limits);
+    if (fs) check_file(*fs, t, spec.variant, result);
+    return result;
+  }
+
+ private:
+  static asio::awaitable<void> run_variant(asio::any_io_executor ex, std::string variant, vfs::file_system& fs, turnover& t,
+                                           std::vector<std::unique_ptr<boost::json::object>>& snapshots) {
+    co_await make_store_dir(fs);
+    if (variant == "reference") co_await reference(ex, fs, t);
+    else if (variant == "fire-and-forget") co_await fire_and_forget(ex, fs, t, snapshots);
+    else if (variant == "uncoalesced-backups") co_await uncoalesced(ex, fs, t, snapshots);
+    else co_await write_in_place_at_test_end(ex, fs, t, snapshots);
+  }
+
+  // After the last test the file must hold the last change, whole.
+  static void check_file(vfs::sim_vfs& fs, const turnover& t, const std::string& variant, run_result& result) {
+    const auto bytes = read_now(fs);
+    if (!bytes) {
+      harness::add_finding(result, finding_kind::lost_write, fmt::format("the store is missing after {} changes", t.last_count));
+      return;
+    }
+    boost::system::error_code ec;
+    auto doc = boost::json::parse(*bytes, ec);
+    // The reference's file is a pdict snapshot: its data sits under "data".
+    const boost::json::object* data = nullptr;
+    if (!ec && doc.is_object()) {
+      data = &doc.as_object();
+      if (variant == "reference") data = data->contains("data") && data->at("data").is_object() ? &data->at("data").as_object() : nullptr;
+    }
+    if (data == nullptr || !data->contains("_count")) {
+      harness::add_finding(result, finding_kind::corrupt_file,
+                           fmt::format("the store does not parse as the dict ({} bytes): torn by overlapping or cut-off writes",
+                                       bytes->size()));
+      return;
+    }
+    const auto count = data->at("_count").to_number<std::int64_t>();
+    if (count != t.last_count) {
+      harness::add_finding(result, finding_kind::lost_write,
+                           fmt::format("the store holds change {}; the last change was {}", count, t.last_count));
+    }
+  }
+};
+
+LOOPCHECK_REGISTER_SCENARIO(rapid_turnover);
+
+}  // namespace
+}  // namespace loopcheck::scenarios
