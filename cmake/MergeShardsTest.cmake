@@ -1,0 +1,25 @@
+# Runs a campaign as two shards, merges their JSON reports and checks the merge counts every run
+# once and keeps the failure (the campaign includes a bug variant, so the merge exits 1).
+file(REMOVE_RECURSE "${WORKDIR}")
+file(MAKE_DIRECTORY "${WORKDIR}")
+foreach(k 1 2)
+  execute_process(COMMAND "${LOOPCHECK}" run ordered-saves --seeds 6 --shard ${k}/2 --report json:${WORKDIR}/shard${k}.json
+    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+  if(NOT rc EQUAL 1)
+    message(FATAL_ERROR "shard ${k} exited ${rc}, expected 1 (the bug variants have findings)")
+  endif()
+endforeach()
+execute_process(COMMAND "${LOOPCHECK}" merge ${WORKDIR}/shard1.json ${WORKDIR}/shard2.json --report json:${WORKDIR}/merged.json
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 1)
+  message(FATAL_ERROR "merge exited ${rc}, expected 1\n${out}\n${err}")
+endif()
+file(READ "${WORKDIR}/merged.json" merged)
+string(JSON runs GET "${merged}" summary runs)
+if(NOT runs EQUAL 24)
+  message(FATAL_ERROR "the merged report counts ${runs} runs, expected 24 (4 variants x 6 seeds)")
+endif()
+string(JSON seed GET "${merged}" targets 1 first_failure seed)
+if(NOT seed EQUAL 0)
+  message(FATAL_ERROR "the merged first failure is seed ${seed}, expected the lowest, 0")
+endif()
