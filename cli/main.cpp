@@ -5,7 +5,9 @@
 #include <iostream>
 #include <string>
 
+#include "dict_command.hpp"
 #include "loopcheck/demo/detector_demo.hpp"
+#include "scenario_commands.hpp"
 
 namespace {
 
@@ -20,6 +22,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("loopcheck ") + LOOPCHECK_VERSION);
   app.require_subcommand(1, 1);
   auto* demo = app.add_subcommand("demo", "Run each detector against its bug and the right pattern, on real Asio");
+  auto* dict = loopcheck::cli::add_dict_command(app);
+  loopcheck::cli::scenario_commands scenarios(app);
 
   try {
     app.parse(argc, argv);
@@ -40,6 +44,8 @@ int main(int argc, char** argv) {
 
   try {
     if (demo->parsed()) return loopcheck::demo::run_detector_demo(std::cout) ? 0 : exit_findings;
+    if (dict->parsed()) return loopcheck::cli::run_dict_command(*dict, std::cout, std::cerr);
+    if (const int rc = scenarios.run_parsed(); rc >= 0) return rc;
   } catch (const std::exception& e) {
     std::cerr << "loopcheck: internal error: " << e.what() << "\n";
     return exit_internal;

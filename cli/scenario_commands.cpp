@@ -149,6 +149,10 @@ scenario_commands::scenario_commands(CLI::App& app) {
   replay_ = app.add_subcommand("replay", "Re-run exactly one run from its replay token, with a determinism check");
   replay_->add_option("token", token_, "family/variant/seed/strategy/mode[/options]")->required();
 
+  merge_ = app.add_subcommand("merge", "Combine JSON reports of shards into one result; exit 1 when it has findings");
+  merge_->add_option("reports", inputs_, "JSON reports written by run --report json:PATH")->required();
+  merge_->add_option("--report", reports_, "Write a report FORMAT:PATH (text, json, junit; repeatable)");
+
   selftest_ = app.add_subcommand("selftest", "Prove the harness: references stay silent, every bug variant is caught");
   selftest_->add_option("--jobs", jobs_, "Worker threads")->check(CLI::Range(1, 256));
   selftest_->add_option("--report", reports_, "Write a report FORMAT:PATH (text, json, junit; repeatable)");
@@ -160,6 +164,7 @@ int scenario_commands::run_parsed() {
     if (run_->parsed()) return run();
     if (replay_->parsed()) return replay();
     if (selftest_->parsed()) return selftest();
+    if (merge_->parsed()) return merge();
   } catch (const usage_error& e) {
     std::cerr << "loopcheck: " << e.what() << "\n";
     return exit_usage;
@@ -249,6 +254,24 @@ int scenario_commands::replay() {
   }
   fmt::print("determinism check: the run replays identically\n");
   return first.findings.empty() ? exit_ok : exit_findings;
+}
+
+int scenario_commands::merge() {
+  const auto reports = parse_reports(reports_);
+  std::vector<harness::campaign_result> parts;
+  for (const auto& path : inputs_) {
+    std::ifstream in(path);
+    if (!in) throw usage_error(fmt::format("cannot read report '{}'", path));
+    try {
+      parts.push_back(harness::read_json(in, path));
+    } catch (const std::runtime_error& e) {
+      throw usage_error(e.what());
+    }
+  }
+  const auto merged = harness::merge(parts);
+  harness::write_text(std::cout, merged, harness::verdict_rule::gate);
+  write_reports(reports, merged, harness::verdict_rule::gate);
+  return merged.findings() == 0 ? exit_ok : exit_findings;
 }
 
 int scenario_commands::selftest() {

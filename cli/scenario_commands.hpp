@@ -15,11 +15,14 @@ class scenario_commands {
   int run();
   int replay();
   int selftest();
+  int merge();
 
   CLI::App* list_ = nullptr;
   CLI::App* run_ = nullptr;
   CLI::App* replay_ = nullptr;
   CLI::App* selftest_ = nullptr;
+  CLI::App* merge_ = nullptr;
+  std::vector<std::string> inputs_;
 
   std::vector<std::string> families_;
   std::string variant_;

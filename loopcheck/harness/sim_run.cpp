@@ -42,6 +42,31 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
   return result;
 }
 
+run_result run_on_real(const run_spec& spec, const scenario_body& body, std::chrono::milliseconds real_time_budget) {
+  run_result result;
+  std::shared_ptr<findings_log> log;
+  const auto started = std::chrono::steady_clock::now();
+  {
+    asio::io_context context;
+    auto ex = asio::any_io_executor(context.get_executor());
+    log = task_registry::of(context).findings();
+    auto core = task_registry::of(context).core();
+    spawn_tracked(ex, "scenario", body(ex),
+                  [core](task_record& task, std::exception_ptr error) {
+                    if (error) core->record(finding_kind::invariant, task, "the scenario body failed: " + detail::describe(error));
+                  },
+                  std::source_location::current());
+    context.run_for(real_time_budget);
+    if (!context.stopped()) {
+      core->record(finding{finding_kind::hang, spec.family, 0, {}, core->now(),
+                           fmt::format("the run did not finish within {} ms of real time", real_time_budget.count())});
+    }
+  }
+  result.findings = log->snapshot();
+  result.metrics["real_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
 void add_finding(run_result& result, finding_kind kind, std::string message) {
   result.findings.push_back(finding{kind, {}, 0, {}, {}, std::move(message)});
 }

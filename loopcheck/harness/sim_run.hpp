@@ -24,6 +24,11 @@ struct sim_limits {
 // finding. The caller checks its own invariants afterwards and appends findings.
 run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limits limits = {});
 
+// Runs `body(ex)` on a real io_context, as the tracked root task "scenario", for at most
+// `real_time_budget` (then the loop is stopped: a `hang` finding). Same reporting as run_on_sim.
+run_result run_on_real(const run_spec& spec, const scenario_body& body,
+                       std::chrono::milliseconds real_time_budget = std::chrono::seconds(60));
+
 // Appends a finding of `kind` that is not about one task.
 void add_finding(run_result& result, finding_kind kind, std::string message);
 

@@ -17,7 +17,11 @@
 #include "loopcheck/runtime/clock.hpp"
 #include "loopcheck/runtime/task_scope.hpp"
 #include "loopcheck/sim/sim_context.hpp"
+#include "loopcheck/vfs/posix_vfs.hpp"
 #include "loopcheck/vfs/sim_vfs.hpp"
+
+#include <filesystem>
+#include <stdlib.h>
 
 namespace loopcheck::scenarios {
 namespace {
@@ -26,30 +30,34 @@ using namespace std::chrono_literals;
 using harness::run_result;
 using harness::run_spec;
 
-constexpr const char* store_path = "/store/state.json";
 constexpr std::size_t chunk_bytes = 64;  // naive writers write in chunks, each an I/O call
 
 struct turnover {
   std::int64_t tests;
   std::int64_t changes;
+  std::uint32_t debounce_ms;
+  std::int64_t test_work_ms;    // what a test does after its changes, while backups run
+  std::string root;             // "" on sim_vfs; a temp directory on the real file system
   std::int64_t last_count = 0;  // the value of "_count" after the last change of the last test
+  std::string store_dir() const { return root + "/store"; }
+  std::string store_path() const { return root + "/store/state.json"; }
 };
 
 // Writes `bytes` over the file in place, chunk by chunk, each chunk taking 1 ms of disk time.
-asio::awaitable<void> write_in_place(vfs::file_system& fs, std::string bytes) {
-  co_await fs.create(store_path, vfs::create_mode::truncate_existing);
+asio::awaitable<void> write_in_place(vfs::file_system& fs, std::string path, std::string bytes) {
+  co_await fs.create(path, vfs::create_mode::truncate_existing);
   for (std::size_t offset = 0; offset < bytes.size(); offset += chunk_bytes) {
     co_await sleep_for(1ms);
-    co_await fs.write_at(store_path, offset, std::string_view(bytes).substr(offset, chunk_bytes));
+    co_await fs.write_at(path, offset, std::string_view(bytes).substr(offset, chunk_bytes));
   }
 }
 
 std::string serialise(const boost::json::object& data) { return boost::json::serialize(data); }
 
 // A NiceGUI-style backup: wait out the debounce, then write what the dict holds then.
-asio::awaitable<void> debounced_backup(vfs::file_system& fs, const boost::json::object& data) {
+asio::awaitable<void> debounced_backup(vfs::file_system& fs, std::string path, const boost::json::object& data) {
   co_await sleep_for(50ms);
-  co_await write_in_place(fs, serialise(data));
+  co_await write_in_place(fs, path, serialise(data));
 }
 
 boost::json::object change(boost::json::object data, std::int64_t count) {
@@ -61,12 +69,14 @@ boost::json::object change(boost::json::object data, std::int64_t count) {
 asio::awaitable<void> reference(asio::any_io_executor ex, vfs::file_system& fs, turnover& t) {
   for (std::int64_t test = 0; test < t.tests; ++test) {
     pdict::dict_options options;
-    options.path = store_path;
+    options.path = t.store_path();
+    options.debounce_ms = t.debounce_ms;
     auto dict = co_await pdict::persistent_dict::open(ex, fs, options);
     for (std::int64_t c = 0; c < t.changes; ++c) {
       dict->set(fmt::format("key-{}", t.last_count % 7), boost::json::value(t.last_count + 1));
       dict->set("_count", boost::json::value(++t.last_count));
     }
+    co_await sleep_for(std::chrono::milliseconds(t.test_work_ms));
     co_await dict->close();
   }
 }
@@ -76,7 +86,7 @@ asio::awaitable<void> fire_and_forget(asio::any_io_executor ex, vfs::file_system
   for (std::int64_t test = 0; test < t.tests; ++test) {
     for (std::int64_t c = 0; c < t.changes; ++c) {
       auto data = std::make_unique<boost::json::object>(change(snapshots.empty() ? boost::json::object() : *snapshots.back(), ++t.last_count));
-      spawn_detached(ex, "backup", debounced_backup(fs, *data));
+      spawn_detached(ex, "backup", debounced_backup(fs, t.store_path(), *data));
       snapshots.push_back(std::move(data));
     }
     co_await sleep_for(1ms);  // the test ends long before the debounce does
@@ -89,7 +99,7 @@ asio::awaitable<void> uncoalesced(asio::any_io_executor ex, vfs::file_system& fs
     task_scope backups(ex, "backups");
     for (std::int64_t c = 0; c < t.changes; ++c) {
       auto data = std::make_unique<boost::json::object>(change(snapshots.empty() ? boost::json::object() : *snapshots.back(), ++t.last_count));
-      backups.spawn("backup", write_in_place(fs, serialise(*data)));
+      backups.spawn("backup", write_in_place(fs, t.store_path(), serialise(*data)));
       snapshots.push_back(std::move(data));
     }
     co_await backups.join();  // awaited: no leak, but the writers overlapped
@@ -104,27 +114,29 @@ asio::awaitable<void> write_in_place_at_test_end(asio::any_io_executor ex, vfs::
           change(snapshots.empty() ? boost::json::object() : *snapshots.back(), ++t.last_count)));
     }
     if (test + 1 < t.tests) {
-      co_await write_in_place(fs, serialise(*snapshots.back()));
+      co_await write_in_place(fs, t.store_path(), serialise(*snapshots.back()));
     } else {
-      spawn_detached(ex, "final-backup", write_in_place(fs, serialise(*snapshots.back())));
+      spawn_detached(ex, "final-backup", write_in_place(fs, t.store_path(), serialise(*snapshots.back())));
       co_await sleep_for(1500us);  // the last test ends one chunk into the write; the process exits
     }
   }
 }
 
-std::optional<std::string> read_now(vfs::file_system& fs) {
+std::optional<std::string> read_now(vfs::file_system& fs, const std::string& path) {
   asio::io_context io;
   std::optional<std::string> out;
-  asio::co_spawn(io, fs.read_file(store_path), [&out](std::exception_ptr error, std::string bytes) {
+  asio::co_spawn(io, fs.read_file(path), [&out](std::exception_ptr error, std::string bytes) {
     if (!error) out = std::move(bytes);
   });
   io.run();
   return out;
 }
 
-asio::awaitable<void> make_store_dir(vfs::file_system& fs) {
-  co_await fs.create_directory("/store");
-  co_await fs.fsync_dir("/");
+asio::awaitable<void> make_store_dir(vfs::file_system& fs, const turnover& t) {
+  co_await fs.create_directory(t.store_dir());
+  // Named first: g++ 12 destroys a ?: temporary inside a co_await expression twice.
+  const std::string parent = t.root.empty() ? "/" : t.root;
+  co_await fs.fsync_dir(parent);
 }
 
 class rapid_turnover final : public harness::scenario {
@@ -135,7 +147,9 @@ class rapid_turnover final : public harness::scenario {
   }
   std::vector<harness::option_spec> options() const override {
     return {{"tests", 5, 1, 1000, "tests run one after another"},
-            {"changes", 4, 1, 1000, "changes per test"}};
+            {"changes", 4, 1, 1000, "changes per test"},
+            {"debounce_ms", 0, 0, 60'000, "the reference dict's backup debounce"},
+            {"test_work_ms", 0, 0, 60'000, "the reference: time each test works after its changes"}};
   }
   std::vector<harness::variant_spec> variants() const override {
     return {{"reference", "loopcheck's pdict: coalesced, awaited on close, durable", {}},
@@ -147,8 +161,12 @@ class rapid_turnover final : public harness::scenario {
              {finding_kind::corrupt_file, finding_kind::lost_write}}};
   }
 
+  std::vector<harness::run_mode> modes() const override { return {harness::run_mode::sim, harness::run_mode::real}; }
+
   run_result run(const run_spec& spec) const override {
-    turnover t{spec.option("tests"), spec.option("changes")};
+    turnover t{spec.option("tests"), spec.option("changes"), static_cast<std::uint32_t>(spec.option("debounce_ms")),
+               spec.option("test_work_ms"), {}};
+    if (spec.mode == harness::run_mode::real) return run_real(spec, t);
     std::unique_ptr<vfs::sim_vfs> fs;
     std::vector<std::unique_ptr<boost::json::object>> snapshots;  // outlive the backups that read them
     harness::sim_limits limits;
@@ -165,9 +183,26 @@ class rapid_turnover final : public harness::scenario {
   }
 
  private:
+  // The same code on a real io_context and file system, in a temp directory removed after.
+  static run_result run_real(const run_spec& spec, turnover& t) {
+    char root[] = "/tmp/loopcheck-turnover-XXXXXX";
+    if (mkdtemp(root) == nullptr) throw std::runtime_error("rapid-turnover: cannot create a temp directory in /tmp");
+    t.root = root;
+    run_result result;
+    {
+      vfs::posix_vfs fs;
+      std::vector<std::unique_ptr<boost::json::object>> snapshots;
+      harness::scenario_body body = [&](asio::any_io_executor ex) { return run_variant(ex, spec.variant, fs, t, snapshots); };
+      result = harness::run_on_real(spec, body);
+      check_file(fs, t, spec.variant, result);
+    }
+    std::filesystem::remove_all(t.root);
+    return result;
+  }
+
   static asio::awaitable<void> run_variant(asio::any_io_executor ex, std::string variant, vfs::file_system& fs, turnover& t,
                                            std::vector<std::unique_ptr<boost::json::object>>& snapshots) {
-    co_await make_store_dir(fs);
+    co_await make_store_dir(fs, t);
     if (variant == "reference") co_await reference(ex, fs, t);
     else if (variant == "fire-and-forget") co_await fire_and_forget(ex, fs, t, snapshots);
     else if (variant == "uncoalesced-backups") co_await uncoalesced(ex, fs, t, snapshots);
@@ -175,8 +210,8 @@ class rapid_turnover final : public harness::scenario {
   }
 
   // After the last test the file must hold the last change, whole.
-  static void check_file(vfs::sim_vfs& fs, const turnover& t, const std::string& variant, run_result& result) {
-    const auto bytes = read_now(fs);
+  static void check_file(vfs::file_system& fs, const turnover& t, const std::string& variant, run_result& result) {
+    const auto bytes = read_now(fs, t.store_path());
     if (!bytes) {
       harness::add_finding(result, finding_kind::lost_write, fmt::format("the store is missing after {} changes", t.last_count));
       return;
