@@ -54,7 +54,8 @@ asio::awaitable<void> store_files::durable_replace(vfs::file_system& fs, const s
   // The temp file may or may not exist; removing it is hygiene, not correctness (a stale one
   // is removed at the next open), so its own failure is ignored.
   try {
-    if ((co_await fs.stat(temp)).exists) co_await fs.unlink(temp);
+    const vfs::file_stat leftover = co_await fs.stat(temp);  // named: g++ 12 and co_await in a condition
+    if (leftover.exists) co_await fs.unlink(temp);
   } catch (const vfs::error&) {
   }
   std::rethrow_exception(failure);

@@ -31,6 +31,21 @@ class run_sync_timeout : public std::runtime_error {
 
 namespace detail {
 
+// Runs `work` and hands its result or exception to `promise`.
+template <typename T>
+asio::awaitable<void> fulfil(std::shared_ptr<std::promise<T>> promise, asio::awaitable<T> work) {
+  try {
+    if constexpr (std::is_void_v<T>) {
+      co_await std::move(work);
+      promise->set_value();
+    } else {
+      promise->set_value(co_await std::move(work));
+    }
+  } catch (...) {
+    promise->set_exception(std::current_exception());
+  }
+}
+
 // Spawns `work` tracked on `ex` and returns its result as a future; the task's failure goes to
 // the future (observed by whoever gets it), never lost.
 template <typename T>
@@ -38,19 +53,7 @@ std::future<T> spawn_for_future(const asio::any_io_executor& ex, std::string_vie
                                 std::source_location site) {
   auto promise = std::make_shared<std::promise<T>>();
   auto future = promise->get_future();
-  auto body = [](std::shared_ptr<std::promise<T>> p, asio::awaitable<T> w) -> asio::awaitable<void> {
-    try {
-      if constexpr (std::is_void_v<T>) {
-        co_await std::move(w);
-        p->set_value();
-      } else {
-        p->set_value(co_await std::move(w));
-      }
-    } catch (...) {
-      p->set_exception(std::current_exception());
-    }
-  };
-  auto record = spawn_tracked(ex, name, body(promise, std::move(work)), [](task_record&, std::exception_ptr) {}, site);
+  auto record = spawn_tracked(ex, name, fulfil(promise, std::move(work)), [](task_record&, std::exception_ptr) {}, site);
   if (!record) {
     promise->set_exception(std::make_exception_ptr(
         std::runtime_error(fmt::format("task '{}' was handed to an execution context that will never run it", name))));

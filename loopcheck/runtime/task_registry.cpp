@@ -143,14 +143,14 @@ task_registry& task_registry::of(const asio::any_io_executor& ex) {
   return of(asio::query(ex, asio::execution::context));
 }
 
-void task_registry::attach(waiter_list& list) {
-  std::lock_guard lock(core_->mutex_);
-  core_->waiter_lists_.push_back(&list);
+void registry_core::attach(waiter_list& list) {
+  std::lock_guard lock(mutex_);
+  waiter_lists_.push_back(&list);
 }
 
-void task_registry::detach(waiter_list& list) {
-  std::lock_guard lock(core_->mutex_);
-  std::erase(core_->waiter_lists_, &list);
+void registry_core::detach(waiter_list& list) {
+  std::lock_guard lock(mutex_);
+  std::erase(waiter_lists_, &list);
 }
 
 void task_registry::shutdown() {

@@ -101,6 +101,12 @@ class registry_core {
 
   bool closed() const { return closed_.load(std::memory_order_acquire); }
 
+  // Waiter lists park completion handlers outside Asio's queues; the registry destroys what
+  // they still hold when the context shuts down, as Asio does with its own pending operations.
+  // Kept here, not in the service, because a waiter list may outlive its context.
+  void attach(waiter_list& list);
+  void detach(waiter_list& list);
+
  private:
   friend class task_registry;
   friend class task_record;
@@ -136,10 +142,6 @@ class task_registry : public asio::execution_context::service {
   // True once the context is being destroyed: work handed to it now will never run.
   bool closed() const { return core_->closed(); }
 
-  // Waiter lists park completion handlers outside Asio's queues; the registry destroys what
-  // they still hold when the context shuts down, as Asio does with its own pending operations.
-  void attach(waiter_list& list);
-  void detach(waiter_list& list);
 
  private:
   void shutdown() override;

@@ -17,7 +17,10 @@ struct task_scope::state {
   };
 
   state(const asio::any_io_executor& ex, std::string scope_name, scope_options opts)
-      : name(std::move(scope_name)), options(opts), joiners(ex, fmt::format("task_scope '{}' join", name)) {}
+      : name(std::move(scope_name)),
+        options(opts),
+        core(task_registry::of(ex).core()),
+        joiners(ex, fmt::format("task_scope '{}' join", name)) {}
 
   std::size_t live_count() {
     std::lock_guard lock(mutex);
@@ -26,6 +29,7 @@ struct task_scope::state {
 
   const std::string name;
   const scope_options options;
+  const std::shared_ptr<registry_core> core;  // outlives the context; says when it is gone
   std::mutex mutex;
   std::vector<std::shared_ptr<task_record>> live;  // guarded by mutex
   std::vector<failure> failures;                  // guarded by mutex
@@ -66,7 +70,9 @@ task_scope::~task_scope() {
     detail::report_unobserved(*f.task, f.error, fmt::format("a task of scope '{}' failed, the scope was never joined", state_->name));
   }
   if (state_->options.strict && (!live.empty() || !failures.empty())) std::abort();
-  if (!live.empty()) cancel();  // the scope bounds its tasks' lifetime
+  // The scope bounds its tasks' lifetime; once the context is shutting down (or gone) its
+  // tasks are being destroyed anyway, and its executor must not be used.
+  if (!live.empty() && !state_->core->closed()) cancel();
 }
 
 std::shared_ptr<task_record> task_scope::admit(std::string_view name, std::source_location site) {

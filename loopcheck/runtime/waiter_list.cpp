@@ -20,12 +20,12 @@ class waiter_list::cancel_handler {
 };
 
 waiter_list::waiter_list(const asio::any_io_executor& ex, std::string label)
-    : executor_(untracked(ex)), registry_(task_registry::of(ex)), label_(std::move(label)) {
-  registry_.attach(*this);
+    : executor_(untracked(ex)), core_(task_registry::of(ex).core()), label_(std::move(label)) {
+  core_->attach(*this);
 }
 
 waiter_list::~waiter_list() {
-  registry_.detach(*this);
+  core_->detach(*this);
   abandon();
 }
 

@@ -9,6 +9,7 @@
 // nor keeps buffered messages, and those are exactly the cases loopcheck must get right.
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -61,7 +62,7 @@ class waiter_list {
   void cancel(std::uint64_t ticket);
 
   asio::any_io_executor executor_;
-  task_registry& registry_;
+  std::shared_ptr<registry_core> core_;  // outlives the context if this list does
   std::string label_;
   mutable std::mutex mutex_;
   std::list<waiter> waiters_;

@@ -164,8 +164,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(errors_carry_errno_operation_and_paths, Backend, b
         BOOST_TEST(contains(e.what(), std::generic_category().message(expected.errno_value)));
       }
     }
-    std::optional<vfs::error> renamed =
-        co_await caught_error([&]() -> asio::awaitable<void> { co_await fs.rename(missing, file); });
+    auto rename_missing = [&]() -> asio::awaitable<void> { co_await fs.rename(missing, file); };
+    std::optional<vfs::error> renamed = co_await caught_error(rename_missing);
     BOOST_REQUIRE(renamed);
     BOOST_TEST(renamed->errno_value() == ENOENT);
     BOOST_TEST(renamed->other_path() == file);

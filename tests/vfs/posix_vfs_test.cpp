@@ -31,7 +31,8 @@ BOOST_AUTO_TEST_CASE(system_calls_run_on_the_pool_and_resume_on_the_loop) {
     resumed_on.push_back(std::this_thread::get_id());
     co_await fs.append(file, "x");
     resumed_on.push_back(std::this_thread::get_id());
-    BOOST_TEST(co_await fs.read_file(file) == "x");
+    const std::string content = co_await fs.read_file(file);
+    BOOST_TEST(content == "x");
     resumed_on.push_back(std::this_thread::get_id());
   });
   BOOST_REQUIRE(syscall_threads.size() == 3u);
