@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "loopcheck/vfs/temp_directory.hpp"
 #include "loopcheck/pdict/persistent_dict.hpp"
 #include "loopcheck/vfs/posix_vfs.hpp"
 
@@ -62,24 +63,9 @@ double median(std::vector<double> values) {
 std::string key_name(int i) { return fmt::format("key-{:06}", i); }
 json::value value_for(int i, int version) { return json::object{{"n", i}, {"version", version}, {"tag", "payload"}}; }
 
-// A directory made by mkdtemp under /tmp (a real disk: /dev/shm would make fsync free).
-class temp_directory {
- public:
-  temp_directory() {
-    std::string pattern = "/tmp/pdict_vs_sqlite-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = std::move(pattern);
-  }
-  ~temp_directory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  temp_directory(const temp_directory&) = delete;
-  temp_directory& operator=(const temp_directory&) = delete;
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
+// On disk: /dev/shm would make fsync free.
+struct temp_directory : loopcheck::vfs::temp_directory {
+  temp_directory() : loopcheck::vfs::temp_directory("pdict_vs_sqlite") {}
 };
 
 // --- SQLite through its C API

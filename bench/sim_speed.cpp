@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -19,6 +18,7 @@
 #include "loopcheck/sim/sim_context.hpp"
 #include "loopcheck/vfs/posix_vfs.hpp"
 #include "loopcheck/vfs/sim_vfs.hpp"
+#include "loopcheck/vfs/temp_directory.hpp"
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
@@ -56,23 +56,13 @@ double seconds_since(wall_clock::time_point start) {
 }
 
 double real_run(int tasks, int rounds) {
-  char dir_template[] = "/tmp/loopcheck-sim-speed-XXXXXX";
-  if (mkdtemp(dir_template) == nullptr) {
-    std::perror("sim_speed: mkdtemp");
-    std::exit(3);
-  }
-  const std::string dir = dir_template;
-  double seconds = 0;
-  {
-    asio::io_context ctx;
-    loopcheck::vfs::posix_vfs fs;
-    const auto start = wall_clock::now();
-    asio::co_spawn(ctx, workload(fs, dir, tasks, rounds), asio::detached);
-    ctx.run();
-    seconds = seconds_since(start);
-  }
-  std::filesystem::remove_all(dir);
-  return seconds;
+  const loopcheck::vfs::temp_directory dir("loopcheck-sim-speed");
+  asio::io_context ctx;
+  loopcheck::vfs::posix_vfs fs;
+  const auto start = wall_clock::now();
+  asio::co_spawn(ctx, workload(fs, dir.path(), tasks, rounds), asio::detached);
+  ctx.run();
+  return seconds_since(start);
 }
 
 struct sim_result {

@@ -19,9 +19,7 @@
 #include "loopcheck/sim/sim_context.hpp"
 #include "loopcheck/vfs/posix_vfs.hpp"
 #include "loopcheck/vfs/sim_vfs.hpp"
-
-#include <filesystem>
-#include <stdlib.h>
+#include "loopcheck/vfs/temp_directory.hpp"
 
 namespace loopcheck::scenarios {
 namespace {
@@ -185,18 +183,13 @@ class rapid_turnover final : public harness::scenario {
  private:
   // The same code on a real io_context and file system, in a temp directory removed after.
   static run_result run_real(const run_spec& spec, turnover& t) {
-    char root[] = "/tmp/loopcheck-turnover-XXXXXX";
-    if (mkdtemp(root) == nullptr) throw std::runtime_error("rapid-turnover: cannot create a temp directory in /tmp");
-    t.root = root;
-    run_result result;
-    {
-      vfs::posix_vfs fs;
-      std::vector<std::unique_ptr<boost::json::object>> snapshots;
-      harness::scenario_body body = [&](asio::any_io_executor ex) { return run_variant(ex, spec.variant, fs, t, snapshots); };
-      result = harness::run_on_real(spec, body);
-      check_file(fs, t, spec.variant, result);
-    }
-    std::filesystem::remove_all(t.root);
+    const vfs::temp_directory root("loopcheck-turnover");
+    t.root = root.path();
+    vfs::posix_vfs fs;
+    std::vector<std::unique_ptr<boost::json::object>> snapshots;
+    harness::scenario_body body = [&](asio::any_io_executor ex) { return run_variant(ex, spec.variant, fs, t, snapshots); };
+    run_result result = harness::run_on_real(spec, body);
+    check_file(fs, t, spec.variant, result);
     return result;
   }
 

@@ -1,4 +1,5 @@
 #pragma once
+#include "loopcheck/vfs/temp_directory.hpp"
 // Helpers shared by the pdict tests: run a coroutine on the simulator or a real io_context,
 // a file tree holding /data, a scratch directory, and reading a store's state.
 #include <boost/test/unit_test.hpp>
@@ -77,27 +78,9 @@ inline const char* name_of(pdict::persistence_mode mode) {
   return mode == pdict::persistence_mode::journal ? "journal" : "snapshot";
 }
 
-// A directory made by mkdtemp, removed with its content on destruction. Prefers /dev/shm:
-// the turnover test fsyncs thousands of times and measures the dict, not the disk.
-class temp_directory {
- public:
-  temp_directory() {
-    const std::filesystem::path base =
-        std::filesystem::is_directory("/dev/shm") ? std::filesystem::path("/dev/shm") : std::filesystem::temp_directory_path();
-    std::string pattern = (base / "loopcheck-pdict-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-    path_ = std::move(pattern);
-  }
-  ~temp_directory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  temp_directory(const temp_directory&) = delete;
-  temp_directory& operator=(const temp_directory&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// The turnover test fsyncs thousands of times and measures the dict, not the disk.
+inline loopcheck::vfs::temp_directory memory_temp_directory() {
+  return loopcheck::vfs::temp_directory("loopcheck-pdict", loopcheck::vfs::temp_storage::memory);
+}
 
 }  // namespace pdict_test

@@ -61,7 +61,7 @@ BOOST_AUTO_TEST_CASE(thousand_cycles_on_posix_vfs_are_clean) {
   for (auto mode : {persistence_mode::snapshot, persistence_mode::journal}) {
     BOOST_TEST_CONTEXT(name_of(mode)) {
       loopcheck::scoped_finding_capture findings;
-      temp_directory dir;
+      const auto dir = memory_temp_directory();
       vfs::posix_vfs fs;
       auto options = options_for(mode);
       options.path = dir.path() + "/dict.json";

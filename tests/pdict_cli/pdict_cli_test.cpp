@@ -21,6 +21,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "loopcheck/vfs/temp_directory.hpp"
+
 extern char** environ;
 
 namespace {
@@ -28,26 +30,9 @@ namespace {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
-// A directory made by mkdtemp, removed with its content on destruction. Prefers /dev/shm: a
-// SIGKILL keeps the page cache, so the crash test needs no real disk, only many fsyncs.
-class temp_directory {
- public:
-  temp_directory() {
-    const fs::path base = fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
-    std::string pattern = (base / "loopcheck-pdict-cli-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-    path_ = std::move(pattern);
-  }
-  ~temp_directory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  temp_directory(const temp_directory&) = delete;
-  temp_directory& operator=(const temp_directory&) = delete;
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
+// /dev/shm: a SIGKILL keeps the page cache, so the crash test needs no real disk, only many fsyncs.
+struct temp_directory : loopcheck::vfs::temp_directory {
+  temp_directory() : loopcheck::vfs::temp_directory("loopcheck-pdict-cli", loopcheck::vfs::temp_storage::memory) {}
 };
 
 struct outcome {

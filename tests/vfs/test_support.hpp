@@ -1,4 +1,5 @@
 #pragma once
+#include "loopcheck/vfs/temp_directory.hpp"
 // Helpers shared by the vfs tests: run a coroutine to completion, a scratch directory, and
 // the file-replacement workloads the crash and fault tests torture.
 #include <cstdlib>
@@ -21,24 +22,8 @@ auto run_coroutine(Body body) {
   return result.get();
 }
 
-// A directory made by mkdtemp under /tmp, removed with its content on destruction.
-class temp_directory {
- public:
-  temp_directory() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "loopcheck-vfs-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
-    path_ = std::move(pattern);
-  }
-  ~temp_directory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  temp_directory(const temp_directory&) = delete;
-  temp_directory& operator=(const temp_directory&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+struct temp_directory : loopcheck::vfs::temp_directory {
+  temp_directory() : loopcheck::vfs::temp_directory("loopcheck-vfs") {}
 };
 
 // A durable tree holding `directory` (an entry of the root) with `name` = `content` in it.
