@@ -99,6 +99,7 @@ campaign_result run_campaign(const campaign_spec& spec, const progress_callback&
       merge_counts(r.probes, outcome.probes);
       merge_counts(r.faults_reached, outcome.faults_reached);
       merge_counts(r.faults_fired, outcome.faults_fired);
+      merge_counts(r.metric_sums, outcome.metrics);
       if (caught) {
         ++r.seeds_caught;
         if (!first_caught_index[t] || seed_index < *first_caught_index[t]) {

@@ -55,6 +55,9 @@ struct target_result {
   std::map<std::string, std::uint64_t> probes;
   std::map<std::string, std::uint64_t> faults_reached;
   std::map<std::string, std::uint64_t> faults_fired;
+  // Each scenario metric summed over the target's runs (e.g. loop-startup's findings per host
+  // profile, power-loss's crash states checked).
+  std::map<std::string, double> metric_sums;
   double wall_seconds = 0;
 
   bool is_reference() const { return caught_by.empty(); }

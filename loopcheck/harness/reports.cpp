@@ -71,6 +71,13 @@ void write_text(std::ostream& out, const campaign_result& result, verdict_rule r
                needed, verdict);
   }
   for (const auto& t : result.targets) {
+    std::string sums;
+    for (const auto& [name, sum] : t.metric_sums) {
+      if (name.starts_with("profile.")) sums += fmt::format(" {}={:g}", name, sum);
+    }
+    if (!sums.empty()) fmt::print(out, "{}/{} summed over {} runs:{}\n", t.family, t.variant, t.seeds_run, sums);
+  }
+  for (const auto& t : result.targets) {
     if (!target_failed(t, rule) && !(rule == verdict_rule::selftest && t.seeds_with_findings != 0)) continue;
     if (t.first_findings.empty()) continue;
     fmt::print(out, "\n{}/{} seed {}:\n", t.family, t.variant, *t.first_seed_with_findings);
@@ -138,6 +145,7 @@ void write_json(std::ostream& out, const campaign_result& result, verdict_rule r
     coverage["faults_reached"] = counts_json(t.faults_reached);
     coverage["faults_fired"] = counts_json(t.faults_fired);
     o["coverage"] = std::move(coverage);
+    o["metric_sums"] = counts_json(t.metric_sums);
     targets.push_back(std::move(o));
   }
   summary["targets_failed"] = failed;
@@ -258,6 +266,9 @@ campaign_result read_json(std::istream& in, const std::string& name) {
       counts_from(coverage.at("probes"), t.probes);
       counts_from(coverage.at("faults_reached"), t.faults_reached);
       counts_from(coverage.at("faults_fired"), t.faults_fired);
+      if (const auto* sums = o.if_contains("metric_sums")) {
+        for (const auto& [name, sum] : sums->as_object()) t.metric_sums[std::string(name)] += json::value_to<double>(sum);
+      }
       result.targets.push_back(std::move(t));
     }
     return result;
@@ -300,6 +311,7 @@ campaign_result merge(const std::vector<campaign_result>& parts) {
       for (const auto& [k, n] : t.probes) it->probes[k] += n;
       for (const auto& [k, n] : t.faults_reached) it->faults_reached[k] += n;
       for (const auto& [k, n] : t.faults_fired) it->faults_fired[k] += n;
+      for (const auto& [k, n] : t.metric_sums) it->metric_sums[k] += n;
     }
   }
   return merged;
