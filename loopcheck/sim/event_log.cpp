@@ -2,7 +2,7 @@
 
 #include <cassert>
 
-#include "loopcheck/sim/fnv1a.hpp"
+#include <fmt/args.h>
 
 namespace loopcheck::sim {
 
@@ -10,28 +10,76 @@ event_log::event_log(std::size_t capacity_events) : capacity_events_(capacity_ev
   assert(capacity_events_ > 0);
 }
 
-void event_log::record(std::chrono::nanoseconds time, std::string_view kind, std::string_view detail) {
+const event_log::entry& event_log::at(std::uint64_t index) const {
+  const std::size_t slot = index % capacity_events_;
+  assert(slot < allocated_entries_);
+  return chunks_[slot / chunk_entries][slot % chunk_entries];
+}
+
+event_log::entry& event_log::begin(std::chrono::nanoseconds time, std::string_view kind, std::string_view format) {
   // Fields are length-prefixed so that ("ab", "c") and ("a", "bc") hash differently.
   hash_ = fnv1a_64(static_cast<std::uint64_t>(time.count()), hash_);
   hash_ = fnv1a_64(kind.size(), hash_);
   hash_ = fnv1a_64(kind, hash_);
-  hash_ = fnv1a_64(detail.size(), hash_);
-  hash_ = fnv1a_64(detail, hash_);
-  if (ring_.size() < capacity_events_) ring_.emplace_back();
-  sim_event& slot = ring_[total_events_ % capacity_events_];
-  slot.index = total_events_;
-  slot.time = time;
-  slot.kind.assign(kind);
-  slot.detail.assign(detail);
+  const std::size_t slot = total_events_ % capacity_events_;
+  if (slot == allocated_entries_) {  // the ring is still filling: add a chunk when one is full
+    if (slot % chunk_entries == 0) chunks_.push_back(std::make_unique<entry[]>(chunk_entries));
+    ++allocated_entries_;
+  }
+  entry& e = chunks_[slot / chunk_entries][slot % chunk_entries];
+  e.index = total_events_;
+  e.time = time;
+  e.kind.assign(kind);
+  e.format = format;
+  e.arg_count = 0;
+  e.text.clear();
+  return e;
+}
+
+std::uint64_t& event_log::next_arg(entry& e, arg_type type) {
+  assert(e.arg_count < max_args);
+  const std::size_t a = e.arg_count++;
+  e.types[a] = type;
+  // The type is part of the identity: 1 and true, or 1 and "1", are different events.
+  hash_ = fnv1a_64(static_cast<std::uint64_t>(type), hash_);
+  return e.bits[a];
+}
+
+void event_log::add(entry& e, std::string_view text) {
+  e.text.append(text);
+  next_arg(e, arg_type::text) = e.text.size();
+  hash_ = fnv1a_64(text.size(), hash_);
+  hash_ = fnv1a_64(text, hash_);
+}
+
+void event_log::finish(entry& e) {
+  hash_ = fnv1a_64(e.arg_count, hash_);
   ++total_events_;
-  assert(ring_.size() <= capacity_events_);
+  assert(allocated_entries_ <= capacity_events_);
 }
 
 std::vector<sim_event> event_log::recent() const {
   std::vector<sim_event> out;
-  out.reserve(ring_.size());
-  const std::uint64_t first = total_events_ - ring_.size();
-  for (std::uint64_t i = first; i < total_events_; ++i) out.push_back(ring_[i % capacity_events_]);
+  out.reserve(allocated_entries_);
+  const std::uint64_t first = total_events_ - allocated_entries_;
+  for (std::uint64_t i = first; i < total_events_; ++i) {
+    const entry& e = at(i);
+    fmt::dynamic_format_arg_store<fmt::format_context> store;
+    std::size_t text_begin = 0;
+    for (std::size_t a = 0; a < e.arg_count; ++a) {
+      const std::uint64_t bits = e.bits[a];
+      switch (e.types[a]) {
+        case arg_type::signed_integer: store.push_back(static_cast<std::int64_t>(bits)); break;
+        case arg_type::unsigned_integer: store.push_back(bits); break;
+        case arg_type::boolean: store.push_back(bits != 0); break;
+        case arg_type::text:
+          store.push_back(std::string_view(e.text).substr(text_begin, bits - text_begin));
+          text_begin = bits;
+          break;
+      }
+    }
+    out.push_back({e.index, e.time, e.kind, fmt::vformat(e.format, store)});
+  }
   return out;
 }
 

@@ -31,10 +31,10 @@ asio::awaitable<void> sim_clock::sleep_for(asio::any_io_executor, std::chrono::n
   constexpr auto latest = std::chrono::nanoseconds::max();
   const auto wait = std::max(duration, std::chrono::nanoseconds::zero());
   const auto deadline = wait > latest - now_ ? latest : now_ + wait;  // saturate, never overflow
-  // Named, not a temporary in the co_await expression: g++ 12 destroys such closures twice.
+  // Returned, not awaited here: no coroutine frame of its own.
   auto initiation = [this, deadline](auto handler) { park(timer_handler(std::move(handler)), deadline); };
-  co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(boost::system::error_code)>(std::move(initiation),
-                                                                                                 asio::use_awaitable);
+  return asio::async_initiate<const asio::use_awaitable_t<>&, void(boost::system::error_code)>(std::move(initiation),
+                                                                                               asio::use_awaitable);
 }
 
 void sim_clock::park(timer_handler handler, std::chrono::nanoseconds deadline) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "loopcheck/runtime/task_registry.hpp"
+#include "loopcheck/sim/asio_thread_frame.hpp"
 #include "loopcheck/sim/sim_clock.hpp"
 
 namespace loopcheck::sim {
@@ -41,9 +42,8 @@ sim_context::sim_context(sim_options options)
   // Created now, after the clock: services shut down in reverse order of creation, so the
   // registry closes (and abandons its waiter lists) before the clock destroys its timers.
   task_registry::of(*this);
-  record_event("run.start", fmt::format("seed {} strategy {} pct_depth {} pct_horizon_steps {}", options_.seed,
-                                        to_string(options_.strategy.kind), options_.strategy.pct_depth,
-                                        options_.strategy.pct_horizon_steps));
+  record_eventf("run.start", "seed {} strategy {} pct_depth {} pct_horizon_steps {}", options_.seed,
+                to_string(options_.strategy.kind), options_.strategy.pct_depth, options_.strategy.pct_horizon_steps);
 }
 
 sim_context::~sim_context() {
@@ -63,7 +63,7 @@ std::chrono::nanoseconds sim_context::now() const { return clock_->now(); }
 
 std::size_t sim_context::pending_timers() const { return clock_->pending_timers(); }
 
-void sim_context::record_event(std::string_view kind, std::string_view detail) { log_.record(now(), kind, detail); }
+void sim_context::record_event(std::string_view kind, std::string_view detail) { log_.record(now(), kind, "{}", detail); }
 
 void sim_context::submit(ready_handler handler, std::uint64_t chain) {
   if (!accepting_) return;  // the handler is destroyed here, never run
@@ -75,6 +75,7 @@ run_outcome sim_context::run() {
   assert(!running_ && "sim_context::run() is not re-entrant");
   assert(accepting_);
   running_context_guard guard(*this);
+  asio_thread_frame asio_frame;
   struct running_flag {
     explicit running_flag(bool& flag) : flag_(flag) { flag_ = true; }
     ~running_flag() { flag_ = false; }
@@ -139,7 +140,7 @@ run_outcome sim_context::finish(run_status status, std::string_view reason) {
     registry.core()->record(f);
     outcome.failure = std::move(f);
   }
-  record_event("run.end", fmt::format("{} after {} steps", to_string(status), steps_));
+  record_eventf("run.end", "{} after {} steps", to_string(status), steps_);
   outcome.event_hash = hash();
   return outcome;
 }

@@ -70,13 +70,11 @@ class sim_context : public asio::execution_context {
   std::uint64_t total_events() const { return log_.total_events(); }
   // Adds an event from another component (the simulated file system) to the log and hash.
   void record_event(std::string_view kind, std::string_view detail);
-  // record_event with a formatted detail, built in a reused buffer: this runs several times
-  // per simulated step.
+  // record_event with a detail formatted only if the event is displayed (see event_log): this
+  // runs several times per simulated step.
   template <typename... Args>
-  void record_eventf(std::string_view kind, fmt::format_string<Args...> format, Args&&... args) {
-    event_detail_.clear();
-    fmt::format_to(std::back_inserter(event_detail_), format, std::forward<Args>(args)...);
-    record_event(kind, std::string_view(event_detail_.data(), event_detail_.size()));
+  void record_eventf(std::string_view kind, fmt::format_string<Args...> format, const Args&... args) {
+    log_.record(now(), kind, format, args...);
   }
 
   // Which fault sites were reached, active and fired, and how often each probe was hit.
@@ -99,7 +97,6 @@ class sim_context : public asio::execution_context {
   event_log log_;
   // Expires when the context is destroyed; file_event_hook holds it weakly.
   std::shared_ptr<sim_context*> alive_ = std::make_shared<sim_context*>(this);
-  fmt::memory_buffer event_detail_;
   ready_queue ready_;
   sim_clock* clock_ = nullptr;
   fault_points* faults_ = nullptr;

@@ -12,11 +12,9 @@ namespace loopcheck::vfs {
 
 namespace {
 
-// Lets the executor's scheduler run other ready work before this call takes effect.
-asio::awaitable<void> yield_to_scheduler() {
-  auto executor = co_await asio::this_coro::executor;
-  co_await asio::post(executor, asio::use_awaitable);
-}
+// Lets the executor's scheduler run other ready work before this call takes effect. A post to
+// the awaiting coroutine's own executor, without a coroutine frame of its own.
+auto yield_to_scheduler() { return asio::post(asio::use_awaitable); }
 
 // True when `inner` names `outer` itself or a path beneath it (a directory cannot move there).
 bool is_within(std::string_view outer, std::string_view inner) {

@@ -3,6 +3,10 @@
 #include <set>
 #include <string>
 
+#include <fmt/format.h>
+
+#include "loopcheck/sim/event_log.hpp"
+
 #include "loopcheck/runtime/clock.hpp"
 #include "loopcheck/runtime/task_scope.hpp"
 #include "sim_test_support.hpp"
@@ -127,6 +131,39 @@ BOOST_AUTO_TEST_CASE(event_log_keeps_the_last_events_but_hashes_all) {
   BOOST_TEST(events.back().kind == "fs.fsync");
   BOOST_TEST(a.hash() != b.hash());  // the differing event is no longer displayed, but hashed
   for (std::size_t i = 0; i < events.size(); ++i) BOOST_TEST(events[i].detail == b.events()[i].detail);
+}
+
+BOOST_AUTO_TEST_CASE(event_details_are_formatted_when_read_across_the_ring) {
+  // 200 events wrap a 150-slot ring that spans three 64-event chunks.
+  auto options = options_for(5, sim::strategy_kind::fifo);
+  options.event_log_capacity_events = 150;
+  sim::sim_context context(options);
+  for (std::uint64_t i = 0; i < 199; ++i) {
+    context.record_eventf("t", "{} {} {} {}", i, -static_cast<std::int64_t>(i), i % 2 == 0, fmt::format("n{}", i));
+  }
+  const auto events = context.events();
+  BOOST_REQUIRE(events.size() == 150u);
+  BOOST_TEST(events.front().index == 50u);
+  BOOST_TEST(events.front().detail == "49 -49 false n49");
+  BOOST_TEST(events.back().detail == "198 -198 true n198");
+}
+
+BOOST_AUTO_TEST_CASE(an_event_argument_s_type_is_part_of_the_hash) {
+  sim::event_log a(4);
+  sim::event_log b(4);
+  sim::event_log c(4);
+  a.record(std::chrono::nanoseconds(0), "k", "{}", std::uint64_t{1});
+  b.record(std::chrono::nanoseconds(0), "k", "{}", true);
+  c.record(std::chrono::nanoseconds(0), "k", "{}", std::string_view("1"));
+  BOOST_TEST(a.hash() != b.hash());
+  BOOST_TEST(a.hash() != c.hash());
+  BOOST_TEST(a.recent().front().detail == c.recent().front().detail);
+  sim::event_log split(4);
+  sim::event_log joined(4);
+  split.record(std::chrono::nanoseconds(0), "k", "{}{}", std::string_view("ab"), std::string_view("c"));
+  joined.record(std::chrono::nanoseconds(0), "k", "{}{}", std::string_view("a"), std::string_view("bc"));
+  BOOST_TEST(split.hash() != joined.hash());
+  BOOST_TEST(split.recent().front().detail == "abc");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
