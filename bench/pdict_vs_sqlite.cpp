@@ -31,9 +31,10 @@
 #include <string>
 #include <vector>
 
-#include "loopcheck/vfs/temp_directory.hpp"
+#include "bench_args.hpp"
 #include "loopcheck/pdict/persistent_dict.hpp"
 #include "loopcheck/vfs/posix_vfs.hpp"
+#include "loopcheck/vfs/temp_directory.hpp"
 
 namespace asio = boost::asio;
 namespace json = boost::json;
@@ -323,9 +324,12 @@ asio::awaitable<void> run_all(context c) {
 
 int main(int argc, char** argv) {
   settings config;
-  if (argc > 1) config.rounds = std::max(1, std::atoi(argv[1]));
-  if (argc > 2) config.max_upserts = std::max(1, std::atoi(argv[2]));
-  if (argc > 3) config.round_budget_seconds = std::max(0.1, std::atof(argv[3]));
+  CLI::App app{"pdict_vs_sqlite: durable upserts, bursts and loads, the persistent dict against SQLite"};
+  app.add_option("rounds", config.rounds, "alternating measurement rounds")->check(CLI::Range(1, 1000));
+  app.add_option("max_upserts", config.max_upserts, "upserts per round at most")->check(CLI::Range(1, 10'000'000));
+  app.add_option("round_budget_seconds", config.round_budget_seconds, "seconds per round at most")
+      ->check(CLI::Range(0.1, 3600.0));
+  loopcheck::bench::parse_args(app, argc, argv);
   try {
     const temp_directory dir;
     loopcheck::vfs::posix_vfs fs;  // outlives the context's last run, as the dict requires

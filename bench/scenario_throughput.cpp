@@ -9,22 +9,13 @@
 #include <numeric>
 #include <string>
 
+#include "bench_args.hpp"
 #include "loopcheck/harness/campaign.hpp"
 #include "loopcheck/harness/scenario_registry.hpp"
 
 namespace harness = loopcheck::harness;
 
 namespace {
-
-int parse_positive(const char* text, const char* what) {
-  char* end = nullptr;
-  const long value = std::strtol(text, &end, 10);
-  if (*end != '\0' || value <= 0 || value > 1'000'000) {
-    std::fprintf(stderr, "scenario_throughput: %s must be a positive integer, not '%s'\n", what, text);
-    std::exit(2);
-  }
-  return static_cast<int>(value);
-}
 
 // Seeds per second of `targets` over seeds 0..seeds-1 (runs per target per second).
 double seeds_per_second(std::vector<harness::target> targets, int seeds, harness::run_mode mode,
@@ -44,8 +35,12 @@ double seeds_per_second(std::vector<harness::target> targets, int seeds, harness
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int sim_seeds = argc > 1 ? parse_positive(argv[1], "sim_seeds") : 200;
-  const int real_seeds = argc > 2 ? parse_positive(argv[2], "real_seeds") : 3;
+  int sim_seeds = 200;
+  int real_seeds = 3;
+  CLI::App app{"scenario_throughput: seeds per second per family, simulated and real"};
+  app.add_option("sim_seeds", sim_seeds, "seeds per variant in sim mode")->check(CLI::Range(1, 1'000'000));
+  app.add_option("real_seeds", real_seeds, "rapid-turnover seeds in real mode")->check(CLI::Range(1, 10'000));
+  loopcheck::bench::parse_args(app, argc, argv);
   std::printf("sim mode, every variant of each family, %d seeds, 1 worker:\n", sim_seeds);
   for (const auto* family : harness::scenario_registry::instance().all()) {
     std::vector<harness::target> targets;

@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "bench_args.hpp"
+
 #include "loopcheck/runtime/clock.hpp"
 #include "loopcheck/runtime/task_scope.hpp"
 #include "loopcheck/sim/sim_context.hpp"
@@ -84,22 +86,17 @@ sim_result sim_run(int tasks, int rounds, std::uint64_t seed) {
   return {seconds, outcome.steps};
 }
 
-int parse_positive(const char* text, const char* what) {
-  char* end = nullptr;
-  const long value = std::strtol(text, &end, 10);
-  if (*end != '\0' || value <= 0 || value > 1'000'000) {
-    std::fprintf(stderr, "sim_speed: %s must be a positive integer, not '%s'\n", what, text);
-    std::exit(2);
-  }
-  return static_cast<int>(value);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int tasks = argc > 1 ? parse_positive(argv[1], "tasks") : 8;
-  const int rounds = argc > 2 ? parse_positive(argv[2], "rounds_per_task") : 10;
-  const int sim_repeats = argc > 3 ? parse_positive(argv[3], "sim_repeats") : 9;
+  int tasks = 8;
+  int rounds = 10;
+  int sim_repeats = 9;
+  CLI::App app{"sim_speed: one workload on a real io_context and on the simulator"};
+  app.add_option("tasks", tasks, "writer tasks")->check(CLI::Range(1, 10'000));
+  app.add_option("rounds_per_task", rounds, "sleep-and-write rounds per task")->check(CLI::Range(1, 10'000));
+  app.add_option("sim_repeats", sim_repeats, "simulated seeds (the median is reported)")->check(CLI::Range(1, 10'000));
+  loopcheck::bench::parse_args(app, argc, argv);
 
   const double real_seconds = real_run(tasks, rounds);
   std::vector<double> sim_seconds;

@@ -15,6 +15,7 @@
 #include "loopcheck/harness/replay_token.hpp"
 #include "loopcheck/harness/reports.hpp"
 #include "loopcheck/harness/scenario_registry.hpp"
+#include "loopcheck/harness/scenario_run.hpp"
 
 namespace loopcheck::cli {
 
@@ -242,8 +243,8 @@ int scenario_commands::replay() {
   const auto spec = harness::parse_replay_token(token_, error);
   if (!spec) throw usage_error(error);
   const auto* family = harness::scenario_registry::instance().find(spec->family);
-  const auto first = family->run(*spec);
-  const auto second = family->run(*spec);
+  const auto first = harness::run_scenario(*family, *spec);
+  const auto second = harness::run_scenario(*family, *spec);
   fmt::print("replay {}: {} finding(s), event hash {:016x}, {} steps\n", token_, first.findings.size(), first.event_hash,
              first.steps);
   for (const auto& f : first.findings) fmt::print("  {}\n", format(f));

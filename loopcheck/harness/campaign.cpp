@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "loopcheck/harness/replay_token.hpp"
+#include "loopcheck/harness/scenario_run.hpp"
 #include "loopcheck/harness/shrink.hpp"
 
 namespace loopcheck::harness {
@@ -88,7 +89,7 @@ campaign_result run_campaign(const campaign_spec& spec, const progress_callback&
       run_spec run = base_specs[t];
       run.seed = seeds[seed_index];
       const auto run_started = std::chrono::steady_clock::now();
-      const run_result outcome = spec.targets[t].family->run(run);
+      const run_result outcome = run_scenario(*spec.targets[t].family, run);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_started).count();
       const bool caught = is_bug && is_caught(outcome, spec.targets[t].variant.caught_by);
 

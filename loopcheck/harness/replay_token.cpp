@@ -23,6 +23,19 @@ std::vector<std::string> split(std::string_view text, char separator) {
   return parts;
 }
 
+constexpr std::string_view choices_prefix = "choices:";
+
+// "choices:<tape>,<tape>,..." — one tape per simulated context of the run.
+std::optional<std::vector<sim::choice_tape>> parse_choices(std::string_view text, std::string& error) {
+  std::vector<sim::choice_tape> tapes;
+  for (const auto& part : split(text.substr(choices_prefix.size()), ',')) {
+    auto tape = sim::parse_choice_tape(part, error);
+    if (!tape) return std::nullopt;
+    tapes.push_back(std::move(*tape));
+  }
+  return tapes;
+}
+
 }  // namespace
 
 bool resolve_options(const scenario& family, const std::map<std::string, std::int64_t>& overrides,
@@ -56,13 +69,17 @@ std::string to_replay_token(const run_spec& spec, const scenario& family) {
     changed += fmt::format("{}{}={}", changed.empty() ? "" : ",", o.name, value);
   }
   if (!changed.empty()) token += "/" + changed;
+  if (spec.choices) {
+    token += "/" + std::string(choices_prefix);
+    for (std::size_t c = 0; c < spec.choices->size(); ++c) token += (c == 0 ? "" : ",") + sim::to_string((*spec.choices)[c]);
+  }
   return token;
 }
 
 std::optional<run_spec> parse_replay_token(std::string_view token, std::string& error) {
   const auto parts = split(token, '/');
-  if (parts.size() != 5 && parts.size() != 6) {
-    error = fmt::format("replay token '{}' is not family/variant/seed/strategy/mode[/options]", token);
+  if (parts.size() < 5 || parts.size() > 7) {
+    error = fmt::format("replay token '{}' is not family/variant/seed/strategy/mode[/options][/choices:...]", token);
     return std::nullopt;
   }
   run_spec spec;
@@ -101,9 +118,26 @@ std::optional<run_spec> parse_replay_token(std::string_view token, std::string& 
     error = fmt::format("scenario '{}' does not run in {} mode", spec.family, parts[4]);
     return std::nullopt;
   }
+  std::size_t options_part = parts.size();
+  if (parts.size() >= 6) {
+    const bool last_is_choices = parts.back().starts_with(choices_prefix);
+    if (parts.size() == 7 && !last_is_choices) {
+      error = fmt::format("the last part of replay token '{}' is not choices:...", token);
+      return std::nullopt;
+    }
+    if (last_is_choices) {
+      if (spec.mode != run_mode::sim) {
+        error = "recorded choices replay only in sim mode";
+        return std::nullopt;
+      }
+      spec.choices = parse_choices(parts.back(), error);
+      if (!spec.choices) return std::nullopt;
+    }
+    if (parts.size() == 7 || !last_is_choices) options_part = 5;
+  }
   std::map<std::string, std::int64_t> overrides;
-  if (parts.size() == 6) {
-    for (const auto& assignment : split(parts[5], ',')) {
+  if (options_part < parts.size()) {
+    for (const auto& assignment : split(parts[options_part], ',')) {
       const auto eq = assignment.find('=');
       std::int64_t value = 0;
       if (eq == std::string::npos || !parse_int(std::string_view(assignment).substr(eq + 1), value)) {

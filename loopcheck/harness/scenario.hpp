@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "loopcheck/runtime/finding.hpp"
+#include "loopcheck/sim/choice_tape.hpp"
 #include "loopcheck/sim/strategy.hpp"
 
 namespace loopcheck::harness {
@@ -44,6 +46,10 @@ struct run_spec {
   sim::strategy_kind strategy = sim::strategy_kind::random;
   run_mode mode = run_mode::sim;
   std::map<std::string, std::int64_t> options;  // every option of the family, defaults filled in
+  // When set, the run's simulated contexts replay these choices (one tape per context, in the
+  // order the run creates them; contexts beyond the list get an empty tape) instead of the
+  // strategy's and the seed's. Shrinking produces them.
+  std::optional<std::vector<sim::choice_tape>> choices;
 
   std::int64_t option(const std::string& name) const;
 };
@@ -57,6 +63,8 @@ struct run_result {
   std::map<std::string, std::uint64_t> probes;
   std::map<std::string, std::uint64_t> faults_reached;
   std::map<std::string, std::uint64_t> faults_fired;
+  // The choices each simulated context of the run made (filled in by run_scenario).
+  std::vector<sim::choice_tape> choices;
 };
 
 class scenario {

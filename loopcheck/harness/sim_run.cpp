@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "loopcheck/harness/scenario_run.hpp"
 #include "loopcheck/runtime/spawn.hpp"
 #include "loopcheck/sim/sim_context.hpp"
 
@@ -13,6 +14,7 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
   options.strategy.kind = spec.strategy;
   options.budget_steps = limits.budget_steps;
   options.virtual_time_budget = limits.virtual_time_budget;
+  options.replay_choices = run_hooks::next_context_replay(spec);
   run_result result;
   std::shared_ptr<findings_log> log;
   {
@@ -36,6 +38,7 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
       result.faults_reached[site] = stats.reached;
       result.faults_fired[site] = stats.fired;
     }
+    run_hooks::context_finished(context.choices_taken());
   }  // destroying the context reports tasks it still held
   result.findings = log->snapshot();
   if (limits.program_exit_after_body) std::erase_if(result.findings, [](const finding& f) { return f.kind == finding_kind::hang; });

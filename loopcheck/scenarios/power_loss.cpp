@@ -16,6 +16,7 @@
 #include "loopcheck/sim/sim_context.hpp"
 #include "loopcheck/vfs/crash_enumerator.hpp"
 #include "loopcheck/vfs/sim_vfs.hpp"
+#include "loopcheck/vfs/read_file_now.hpp"
 
 namespace loopcheck::scenarios {
 namespace {
@@ -77,16 +78,6 @@ asio::awaitable<void> workload(vfs::sim_vfs& fs, const std::string& variant, std
   }
 }
 
-std::optional<std::string> read_now(vfs::sim_vfs& fs) {
-  asio::io_context io;
-  std::optional<std::string> out;
-  asio::co_spawn(io, fs.read_file(data_path), [&out](std::exception_ptr error, std::string bytes) {
-    if (!error) out = std::move(bytes);
-  });
-  io.run();
-  return out;
-}
-
 class power_loss final : public harness::scenario {
  public:
   std::string_view name() const override { return "power-loss"; }
@@ -129,7 +120,7 @@ class power_loss final : public harness::scenario {
         if (a.after_operations <= where.crash_point) acked = a.version;
       }
       if (!acked) return std::nullopt;  // crashed during set-up: nothing was promised yet
-      const auto bytes = read_now(crashed);
+      const auto bytes = vfs::read_file_now(crashed, data_path);
       const auto version = bytes ? parse_version(*bytes, payload_bytes) : std::nullopt;
       std::optional<std::string> violation;
       if (!bytes) {

@@ -20,6 +20,7 @@
 #include "loopcheck/vfs/posix_vfs.hpp"
 #include "loopcheck/vfs/sim_vfs.hpp"
 #include "loopcheck/vfs/temp_directory.hpp"
+#include "loopcheck/vfs/read_file_now.hpp"
 
 namespace loopcheck::scenarios {
 namespace {
@@ -120,16 +121,6 @@ asio::awaitable<void> write_in_place_at_test_end(asio::any_io_executor ex, vfs::
   }
 }
 
-std::optional<std::string> read_now(vfs::file_system& fs, const std::string& path) {
-  asio::io_context io;
-  std::optional<std::string> out;
-  asio::co_spawn(io, fs.read_file(path), [&out](std::exception_ptr error, std::string bytes) {
-    if (!error) out = std::move(bytes);
-  });
-  io.run();
-  return out;
-}
-
 asio::awaitable<void> make_store_dir(vfs::file_system& fs, const turnover& t) {
   co_await fs.create_directory(t.store_dir());
   // Named first: g++ 12 destroys a ?: temporary inside a co_await expression twice.
@@ -204,7 +195,7 @@ class rapid_turnover final : public harness::scenario {
 
   // After the last test the file must hold the last change, whole.
   static void check_file(vfs::file_system& fs, const turnover& t, const std::string& variant, run_result& result) {
-    const auto bytes = read_now(fs, t.store_path());
+    const auto bytes = vfs::read_file_now(fs, t.store_path());
     if (!bytes) {
       harness::add_finding(result, finding_kind::lost_write, fmt::format("the store is missing after {} changes", t.last_count));
       return;

@@ -7,10 +7,11 @@
 
 namespace loopcheck::sim {
 
-fault_points::fault_points(sim_context& context, std::uint64_t seed)
+fault_points::fault_points(sim_context& context, std::uint64_t seed, const choice_tape* replay)
     : asio::execution_context::service(context),
       context_(context),
       seed_(seed),
+      replay_(replay),
       fire_random_(mix64(seed ^ 0xb0661f7b0661f7b0ULL)) {}
 
 bool fault_points::buggify(std::string_view site) {
@@ -18,14 +19,20 @@ bool fault_points::buggify(std::string_view site) {
   if (it == coverage_.fault_sites.end()) {
     // Activation is a pure function of (seed, site): the same sites are active in a replay
     // however differently the program reaches them.
-    const bool active = unit_interval(mix64(seed_ ^ fnv1a_64(site))) < fault_site_activation_probability;
+    const bool active = replay_ != nullptr ? replay_->mentions(site)
+                                           : unit_interval(mix64(seed_ ^ fnv1a_64(site))) < fault_site_activation_probability;
     it = coverage_.fault_sites.emplace(std::string(site), fault_site_stats{active, 0, 0}).first;
   }
   fault_site_stats& stats = it->second;
   ++stats.reached;
-  const bool fire = stats.active && fire_random_.chance(fault_site_fire_probability);
-  if (fire) ++stats.fired;
-  context_.record_eventf("buggify", "{} {}", site, fire ? "fired" : stats.active ? "held" : "inactive");
+  const bool fire = replay_ != nullptr ? replay_->fires(site, stats.reached)
+                                      : stats.active && fire_random_.chance(fault_site_fire_probability);
+  if (fire) {
+    ++stats.fired;
+    fired_.push_back({std::string(site), stats.reached});
+  }
+  // Whether the site was active is left out: a replayed tape knows only where sites fired.
+  context_.record_eventf("buggify", "{} {}", site, fire ? "fired" : "held");
   return fire;
 }
 

@@ -14,8 +14,10 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "loopcheck/runtime/asio.hpp"
+#include "loopcheck/sim/choice_tape.hpp"
 #include "loopcheck/sim/sim_random.hpp"
 
 namespace loopcheck::sim {
@@ -41,18 +43,23 @@ class fault_points : public asio::execution_context::service {
  public:
   static inline asio::execution_context::id id;
 
-  fault_points(sim_context& context, std::uint64_t seed);
+  // With a `replay` tape (owned by the context) sites fire where it says, not by the dice.
+  fault_points(sim_context& context, std::uint64_t seed, const choice_tape* replay);
 
   bool buggify(std::string_view site);
   void probe(std::string_view name);
   const coverage_report& coverage() const { return coverage_; }
+  // Every firing so far, in order.
+  const std::vector<fault_choice>& fired() const { return fired_; }
 
  private:
   void shutdown() override {}
 
   sim_context& context_;
   std::uint64_t seed_;
+  const choice_tape* replay_;
   sim_random fire_random_;
+  std::vector<fault_choice> fired_;
   coverage_report coverage_;
 };
 

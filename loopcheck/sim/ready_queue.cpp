@@ -76,6 +76,15 @@ ready_choice ready_queue::pick(std::uint64_t step) {
     case strategy_kind::random: index = random_.below(entries_.size()); break;
     case strategy_kind::pct: index = choose_pct(step); break;
   }
+  return take(index);
+}
+
+ready_choice ready_queue::pick_index(std::uint64_t index) {
+  assert(!entries_.empty());
+  return take(static_cast<std::size_t>(std::min<std::uint64_t>(index, entries_.size() - 1)));
+}
+
+ready_choice ready_queue::take(std::size_t index) {
   assert(index < entries_.size());
   const std::size_t ready_count = entries_.size();
   ready_entry entry = std::move(entries_[index]);

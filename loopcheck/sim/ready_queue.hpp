@@ -45,6 +45,9 @@ class ready_queue {
   std::uint64_t push(ready_handler handler, std::uint64_t chain);
   // Removes and returns the handler the strategy picks for step number `step` (0-based).
   ready_choice pick(std::uint64_t step);
+  // Removes and returns the index-th oldest handler (the newest, if fewer are ready): a
+  // replayed choice, made without asking the strategy.
+  ready_choice pick_index(std::uint64_t index);
   // Removes the oldest handler without asking the strategy (shutdown: destroy, never run).
   ready_entry take_oldest();
 
@@ -55,6 +58,7 @@ class ready_queue {
 
  private:
   std::size_t choose_pct(std::uint64_t step);
+  ready_choice take(std::size_t index);
 
   strategy_options options_;
   sim_random random_;

@@ -37,7 +37,7 @@ sim_context::sim_context(sim_options options)
     : options_(options), log_(options.event_log_capacity_events), ready_(options.strategy, options.seed) {
   clock_ = new sim_clock(*this);
   asio::add_service<clock_service>(*this, clock_);
-  faults_ = new fault_points(*this, options_.seed);
+  faults_ = new fault_points(*this, options_.seed, options_.replay_choices ? &*options_.replay_choices : nullptr);
   asio::add_service<fault_points>(*this, faults_);
   // Created now, after the clock: services shut down in reverse order of creation, so the
   // registry closes (and abandons its waiter lists) before the clock destroys its timers.
@@ -62,6 +62,8 @@ sim_context::~sim_context() {
 std::chrono::nanoseconds sim_context::now() const { return clock_->now(); }
 
 std::size_t sim_context::pending_timers() const { return clock_->pending_timers(); }
+
+choice_tape sim_context::choices_taken() const { return {schedule_taken_, faults_->fired()}; }
 
 void sim_context::record_event(std::string_view kind, std::string_view detail) { log_.record(now(), kind, "{}", detail); }
 
@@ -110,8 +112,10 @@ run_outcome sim_context::run() {
 }
 
 void sim_context::run_one() {
-  ready_choice choice = ready_.pick(steps_);
-  ++steps_;
+  const std::uint64_t step = steps_++;
+  ready_choice choice = options_.replay_choices ? ready_.pick_index(options_.replay_choices->index_at(step))
+                                                : ready_.pick(step);
+  if (choice.index != 0) schedule_taken_.push_back({step, choice.index});
   const std::uint64_t sequence = choice.entry.sequence;
   record_eventf("pick", "#{} index {} of {}", sequence, choice.index, choice.ready_count);
   std::move(choice.entry.handler)();

@@ -80,6 +80,8 @@ class sim_context : public asio::execution_context {
   // Which fault sites were reached, active and fired, and how often each probe was hit.
   const coverage_report& coverage() const { return faults_->coverage(); }
   fault_points& faults() { return *faults_; }
+  // The choices this run made so far: replaying them (sim_options::replay_choices) repeats it.
+  choice_tape choices_taken() const;
 
  private:
   friend class sim_executor;
@@ -101,6 +103,7 @@ class sim_context : public asio::execution_context {
   sim_clock* clock_ = nullptr;
   fault_points* faults_ = nullptr;
   std::uint64_t steps_ = 0;
+  std::vector<schedule_choice> schedule_taken_;
   std::size_t outstanding_work_ = 0;
   bool running_ = false;
   bool accepting_ = true;

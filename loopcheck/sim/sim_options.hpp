@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
+#include "loopcheck/sim/choice_tape.hpp"
 #include "loopcheck/sim/strategy.hpp"
 
 namespace loopcheck::sim {
@@ -18,6 +20,9 @@ struct sim_options {
   std::chrono::nanoseconds virtual_time_budget = std::chrono::hours(24 * 365);
   // Events kept for display; every event is hashed regardless.
   std::size_t event_log_capacity_events = 4096;
+  // When set, scheduling and fault points follow this tape instead of the strategy's and the
+  // seed's dice (see choice_tape.hpp).
+  std::optional<choice_tape> replay_choices{};
 };
 
 }  // namespace loopcheck::sim

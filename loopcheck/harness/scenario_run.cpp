@@ -1,0 +1,47 @@
+#include "loopcheck/harness/scenario_run.hpp"
+
+#include <cassert>
+#include <utility>
+#include <vector>
+
+namespace loopcheck::harness {
+
+namespace {
+
+struct run_state {
+  std::size_t contexts_started = 0;
+  std::vector<sim::choice_tape> taken;
+};
+
+// The run in progress on this thread (campaign workers run one at a time each).
+thread_local run_state* current_run = nullptr;
+
+}  // namespace
+
+run_result run_scenario(const scenario& family, const run_spec& spec) {
+  assert(current_run == nullptr && "run_scenario does not nest");
+  run_state state;
+  current_run = &state;
+  struct restore {
+    ~restore() { current_run = nullptr; }
+  } on_exit;
+  run_result result = family.run(spec);
+  result.choices = std::move(state.taken);
+  return result;
+}
+
+namespace run_hooks {
+
+std::optional<sim::choice_tape> next_context_replay(const run_spec& spec) {
+  const std::size_t ordinal = current_run != nullptr ? current_run->contexts_started++ : 0;
+  if (!spec.choices) return std::nullopt;
+  return ordinal < spec.choices->size() ? (*spec.choices)[ordinal] : sim::choice_tape{};
+}
+
+void context_finished(sim::choice_tape taken) {
+  if (current_run != nullptr) current_run->taken.push_back(std::move(taken));
+}
+
+}  // namespace run_hooks
+
+}  // namespace loopcheck::harness

@@ -1,0 +1,22 @@
+#pragma once
+// One run of a scenario, as every caller (campaigns, shrinking, replay, selftest) makes it:
+// the run's simulated contexts replay `spec.choices` when it has them, and the choices each
+// context made are collected into the result, whatever number of contexts the family creates.
+#include <cstddef>
+#include <optional>
+
+#include "loopcheck/harness/scenario.hpp"
+
+namespace loopcheck::harness {
+
+run_result run_scenario(const scenario& family, const run_spec& spec);
+
+namespace run_hooks {
+// For run_on_sim, inside run_scenario on this thread: the tape the next simulated context
+// replays (nullopt: the seed decides), then what that context chose. Outside run_scenario the
+// spec's first tape is replayed and nothing is collected.
+std::optional<sim::choice_tape> next_context_replay(const run_spec& spec);
+void context_finished(sim::choice_tape taken);
+}  // namespace run_hooks
+
+}  // namespace loopcheck::harness
