@@ -11,27 +11,30 @@
 #include "loopcheck/runtime/spawn.hpp"
 #include "loopcheck/runtime/task_scope.hpp"
 #include "sim_test_support.hpp"
+#include "tests/support/task_scope_cases.hpp"
 
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 namespace sim = loopcheck::sim;
 using loopcheck::finding_kind;
 using sim_test::options_for;
+namespace cases = loopcheck::testing::task_scope_cases;
 
 namespace {
 
 constexpr std::uint64_t seeds_per_strategy = 200;
 
-asio::awaitable<void> append_after(std::vector<int>& out, int value, std::chrono::nanoseconds delay) {
-  co_await loopcheck::sleep_for(delay);
-  co_await sim_test::yield();
-  out.push_back(value);
-}
-
-asio::awaitable<void> fail_after(std::chrono::nanoseconds delay, const char* what) {
-  co_await loopcheck::sleep_for(delay);
-  co_await sim_test::yield();
-  throw std::runtime_error(what);
+// Runs a shared case as the root of a simulated run; returns the virtual time it ended at.
+template <typename Case>
+std::chrono::nanoseconds run_case(Case& c, std::uint64_t seed, sim::strategy_kind strategy) {
+  loopcheck::scoped_finding_capture findings;
+  sim::sim_context context(options_for(seed, strategy));
+  const auto result = sim_test::run_root(context, [&] { return c.body(context.get_executor()); });
+  BOOST_TEST(result.finished);
+  BOOST_TEST(!result.error);
+  BOOST_TEST(result.outcome.status == sim::run_status::completed);
+  c.check(findings);
+  return context.now();
 }
 
 void for_each_schedule(const std::function<void(std::uint64_t, sim::strategy_kind)>& check) {
@@ -44,48 +47,15 @@ BOOST_AUTO_TEST_SUITE(runtime_on_sim)
 
 BOOST_AUTO_TEST_CASE(join_waits_for_every_task) {
   for_each_schedule([](std::uint64_t seed, sim::strategy_kind strategy) {
-    loopcheck::scoped_finding_capture findings;
-    sim::sim_context context(options_for(seed, strategy));
-    std::vector<int> order;
-    std::size_t live_after_join = 99;
-    const auto result = sim_test::run_root(context, [&]() -> asio::awaitable<void> {
-      loopcheck::task_scope scope(context.get_executor(), "writers");
-      scope.spawn("slow", append_after(order, 2, 20ms));
-      scope.spawn("fast", append_after(order, 1, 1ms));
-      co_await scope.join();
-      live_after_join = scope.live();
-    });
-    BOOST_TEST(result.finished);
-    BOOST_TEST(!result.error);
-    BOOST_TEST(result.outcome.status == sim::run_status::completed);
-    BOOST_TEST((order == std::vector<int>{1, 2}));
-    BOOST_TEST(live_after_join == 0u);
-    BOOST_TEST((context.now() == 20ms));
-    BOOST_TEST(findings.size() == 0u);
+    cases::join_waits_for_every_task c;
+    BOOST_TEST((run_case(c, seed, strategy) == 20ms));
   });
 }
 
 BOOST_AUTO_TEST_CASE(join_rethrows_the_first_failure_and_reports_the_rest) {
   for_each_schedule([](std::uint64_t seed, sim::strategy_kind strategy) {
-    loopcheck::scoped_finding_capture findings;
-    sim::sim_context context(options_for(seed, strategy));
-    std::string caught;
-    const auto result = sim_test::run_root(context, [&]() -> asio::awaitable<void> {
-      loopcheck::task_scope scope(context.get_executor(), "failing");
-      scope.spawn("first", fail_after(1ms, "first failure"));
-      scope.spawn("second", fail_after(5ms, "second failure"));
-      try {
-        co_await scope.join();
-      } catch (const std::runtime_error& e) {
-        caught = e.what();
-      }
-    });
-    BOOST_TEST(!result.error);
-    BOOST_TEST(caught == "first failure");
-    const auto found = findings.snapshot();
-    BOOST_REQUIRE(found.size() == 1u);
-    BOOST_TEST(found[0].kind == finding_kind::unobserved_exception);
-    BOOST_TEST(found[0].task_name == "second");
+    cases::join_rethrows_the_first_failure_and_reports_the_rest c;
+    BOOST_TEST((run_case(c, seed, strategy) == 5ms));
   });
 }
 
@@ -99,8 +69,8 @@ BOOST_AUTO_TEST_CASE(simultaneous_failures_rethrow_one_and_report_the_other) {
     std::string caught;
     sim_test::run_root(context, [&]() -> asio::awaitable<void> {
       loopcheck::task_scope scope(context.get_executor(), "racing-failures");
-      scope.spawn("left", fail_after(1ms, "left"));
-      scope.spawn("right", fail_after(1ms, "right"));
+      scope.spawn("left", cases::fail_after(1ms, "left"));
+      scope.spawn("right", cases::fail_after(1ms, "right"));
       try {
         co_await scope.join();
       } catch (const std::runtime_error& e) {
@@ -119,45 +89,15 @@ BOOST_AUTO_TEST_CASE(simultaneous_failures_rethrow_one_and_report_the_other) {
 
 BOOST_AUTO_TEST_CASE(cancel_ends_tasks_and_join_completes_without_error) {
   for_each_schedule([](std::uint64_t seed, sim::strategy_kind strategy) {
-    loopcheck::scoped_finding_capture findings;
-    sim::sim_context context(options_for(seed, strategy));
-    std::vector<int> order;
-    const auto result = sim_test::run_root(context, [&]() -> asio::awaitable<void> {
-      loopcheck::task_scope scope(context.get_executor(), "sleepers");
-      scope.spawn("sleeper-1", append_after(order, 1, 1h));
-      scope.spawn("sleeper-2", append_after(order, 2, 1h));
-      co_await loopcheck::sleep_for(1ms);
-      scope.cancel();
-      co_await scope.join();
-    });
-    BOOST_TEST(result.finished);
-    BOOST_TEST(!result.error);
-    BOOST_TEST(order.empty());
-    BOOST_TEST((context.now() == 1ms));
-    BOOST_TEST(findings.size() == 0u);
+    cases::cancel_ends_tasks_and_join_completes_without_error c;
+    BOOST_TEST((run_case(c, seed, strategy) == 1ms));
   });
 }
 
 BOOST_AUTO_TEST_CASE(a_scope_destroyed_with_live_tasks_reports_each) {
   for_each_schedule([](std::uint64_t seed, sim::strategy_kind strategy) {
-    loopcheck::scoped_finding_capture findings;
-    sim::sim_context context(options_for(seed, strategy));
-    std::vector<int> order;
-    const auto result = sim_test::run_root(context, [&]() -> asio::awaitable<void> {
-      loopcheck::task_scope scope(context.get_executor(), "abandoned");
-      scope.spawn("orphaned-writer", append_after(order, 1, 1h));
-      scope.spawn("other-writer", append_after(order, 2, 1h));
-      co_await loopcheck::sleep_for(5ms);
-    });  // the scope dies at the end of the root: it reports and cancels its tasks
-    BOOST_TEST(result.outcome.status == sim::run_status::completed);
-    const auto found = findings.snapshot();
-    BOOST_REQUIRE(found.size() == 2u);
-    for (const auto& f : found) {
-      BOOST_TEST(f.kind == finding_kind::leaked_task);
-      BOOST_TEST(f.message.find("abandoned") != std::string::npos);
-    }
-    BOOST_TEST(order.empty());
-    BOOST_TEST((context.now() == 5ms));
+    cases::a_scope_destroyed_with_live_tasks_reports_each c;
+    BOOST_TEST((run_case(c, seed, strategy) == 5ms));
   });
 }
 
@@ -167,7 +107,7 @@ BOOST_AUTO_TEST_CASE(a_failure_in_an_unjoined_scope_is_reported) {
     {
       sim::sim_context context(options_for(seed, strategy));
       loopcheck::task_scope scope(context.get_executor(), "never-joined");
-      scope.spawn("failing", fail_after(0ms, "disk full"));
+      scope.spawn("failing", cases::fail_after(0ms, "disk full"));
       BOOST_TEST(context.run().status == sim::run_status::completed);
     }
     BOOST_TEST(findings.count(finding_kind::unobserved_exception) == 1u);
