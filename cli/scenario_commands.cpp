@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "loopcheck/harness/campaign.hpp"
+#include "loopcheck/harness/isolated_run.hpp"
 #include "loopcheck/harness/replay_token.hpp"
 #include "loopcheck/harness/reports.hpp"
 #include "loopcheck/harness/scenario_registry.hpp"
@@ -157,6 +158,13 @@ scenario_commands::scenario_commands(CLI::App& app) {
   selftest_ = app.add_subcommand("selftest", "Prove the harness: references stay silent, every bug variant is caught");
   selftest_->add_option("--jobs", jobs_, "Worker threads")->check(CLI::Range(1, 256));
   selftest_->add_option("--report", reports_, "Write a report FORMAT:PATH (text, json, junit; repeatable)");
+
+  // Not for people: the child process of a run isolated for its sanitizer report
+  // (harness/isolated_run.hpp). Hidden from --help.
+  isolated_run_ = app.add_subcommand(std::string(harness::isolated_run_command), "")->group("");
+  isolated_run_->add_option("token", token_)->required();
+  isolated_run_->add_option("result", result_path_)->required();
+  harness::enable_isolated_runs();
 }
 
 int scenario_commands::run_parsed() {
@@ -166,6 +174,7 @@ int scenario_commands::run_parsed() {
     if (replay_->parsed()) return replay();
     if (selftest_->parsed()) return selftest();
     if (merge_->parsed()) return merge();
+    if (isolated_run_->parsed()) return isolated_run();
   } catch (const usage_error& e) {
     std::cerr << "loopcheck: " << e.what() << "\n";
     return exit_usage;
@@ -274,6 +283,8 @@ int scenario_commands::merge() {
   write_reports(reports, merged, harness::verdict_rule::gate);
   return merged.findings() == 0 ? exit_ok : exit_findings;
 }
+
+int scenario_commands::isolated_run() { return harness::isolated_child_main(token_, result_path_); }
 
 int scenario_commands::selftest() {
   const auto reports = parse_reports(reports_);

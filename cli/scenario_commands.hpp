@@ -16,12 +16,15 @@ class scenario_commands {
   int replay();
   int selftest();
   int merge();
+  int isolated_run();
 
   CLI::App* list_ = nullptr;
   CLI::App* run_ = nullptr;
   CLI::App* replay_ = nullptr;
   CLI::App* selftest_ = nullptr;
   CLI::App* merge_ = nullptr;
+  CLI::App* isolated_run_ = nullptr;
+  std::string result_path_;
   std::vector<std::string> inputs_;
 
   std::vector<std::string> families_;

@@ -6,9 +6,14 @@
 #include <algorithm>
 #include <istream>
 #include <iterator>
+#include <map>
+#include <set>
 #include <ostream>
 #include <stdexcept>
 #include <pugixml.hpp>
+
+#include "loopcheck/harness/finding_json.hpp"
+#include "loopcheck/harness/outcome_matrix.hpp"
 
 namespace loopcheck::harness {
 
@@ -37,17 +42,6 @@ std::string observed_text(const target_result& t) {
   return fmt::format("findings in {}/{} seeds", t.seeds_with_findings, t.seeds_run);
 }
 
-json::object finding_json(const finding& f) {
-  json::object o;
-  o["kind"] = to_string(f.kind);
-  o["task"] = f.task_name;
-  o["task_id"] = f.task_id;
-  o["site"] = f.site.line() == 0 ? std::string() : fmt::format("{}:{}", f.site.file_name(), f.site.line());
-  o["time_ns"] = f.time.count();
-  o["message"] = f.message;
-  return o;
-}
-
 // JUnit readers want a plain decimal, never an exponent.
 std::string seconds_text(double seconds) { return fmt::format("{:.6f}", seconds); }
 
@@ -56,6 +50,72 @@ json::object counts_json(const Map& counts) {
   json::object o;
   for (const auto& [name, n] : counts) o[name] = n;
   return o;
+}
+
+// The target's row of its family's outcome matrix: {column: {runs, runs_with_findings,
+// finding_kinds: {kind: runs}, outcome}}.
+json::object matrix_json(const target_result& t) {
+  json::object matrix;
+  for (const auto& [column, cell] : matrix_cells(t)) {
+    json::object c;
+    c["runs"] = cell.runs;
+    c["runs_with_findings"] = cell.runs_with_findings;
+    json::object kinds;
+    for (const auto& [kind, runs] : cell.runs_by_kind) kinds[to_string(kind)] = runs;
+    c["finding_kinds"] = std::move(kinds);
+    c["outcome"] = cell_text(t, cell);
+    matrix[column] = std::move(c);
+  }
+  return matrix;
+}
+
+// A finding's evidence (a sanitizer's whole report) is too long for the summary: it says where
+// to read it.
+void print_findings(std::ostream& out, const std::vector<finding>& findings, std::string_view indent) {
+  for (const auto& f : findings) {
+    fmt::print(out, "{}{}\n", indent, format(f));
+    if (f.evidence.empty()) continue;
+    const auto lines = std::count(f.evidence.begin(), f.evidence.end(), '\n');
+    fmt::print(out, "{}  full report ({} lines): the JSON report's \"evidence\", the JUnit report's system-err\n", indent, lines);
+  }
+}
+
+// Each family's outcome matrix (outcome_matrix.hpp) as a grid: a row per variant, a column per
+// condition.
+void write_matrices(std::ostream& out, const campaign_result& result) {
+  std::vector<std::string> families;
+  for (const auto& t : result.targets) {
+    if (std::find(families.begin(), families.end(), t.family) == families.end()) families.push_back(t.family);
+  }
+  for (const auto& family : families) {
+    std::vector<std::pair<const target_result*, std::map<std::string, matrix_cell>>> rows;
+    std::set<std::string> columns;
+    for (const auto& t : result.targets) {
+      if (t.family != family) continue;
+      auto cells = matrix_cells(t);
+      for (const auto& [column, cell] : cells) columns.insert(column);
+      rows.emplace_back(&t, std::move(cells));
+    }
+    if (columns.empty()) continue;
+    std::vector<std::vector<std::string>> grid{{"variant"}};
+    grid[0].insert(grid[0].end(), columns.begin(), columns.end());
+    for (const auto& [t, cells] : rows) {
+      std::vector<std::string> line{t->variant};
+      for (const auto& c : columns) line.push_back(cells.contains(c) ? cell_text(*t, cells.at(c)) : std::string("-"));
+      grid.push_back(std::move(line));
+    }
+    std::vector<std::size_t> widths(grid[0].size(), 0);
+    for (const auto& line : grid) {
+      for (std::size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], line[i].size());
+    }
+    fmt::print(out, "\n{} matrix: a row per variant, a column per condition (runs with findings / runs)\n", family);
+    for (const auto& line : grid) {
+      std::string text = " ";
+      for (std::size_t i = 0; i < line.size(); ++i) text += fmt::format(" {:<{}}", line[i], widths[i] + 1);
+      while (text.ends_with(' ')) text.pop_back();
+      fmt::print(out, "{}\n", text);
+    }
+  }
 }
 
 }  // namespace
@@ -70,22 +130,16 @@ void write_text(std::ostream& out, const campaign_result& result, verdict_rule r
     fmt::print(out, "{:<18} {:<24} {:<34} {:<26} {:>6}  {}\n", t.family, t.variant, expected_text(t), observed_text(t),
                needed, verdict);
   }
-  for (const auto& t : result.targets) {
-    std::string sums;
-    for (const auto& [name, sum] : t.metric_sums) {
-      if (name.starts_with("profile.")) sums += fmt::format(" {}={:g}", name, sum);
-    }
-    if (!sums.empty()) fmt::print(out, "{}/{} summed over {} runs:{}\n", t.family, t.variant, t.seeds_run, sums);
-  }
+  write_matrices(out, result);
   for (const auto& t : result.targets) {
     if (!target_failed(t, rule) && !(rule == verdict_rule::selftest && t.seeds_with_findings != 0)) continue;
     if (t.first_findings.empty()) continue;
     fmt::print(out, "\n{}/{} seed {}:\n", t.family, t.variant, *t.first_seed_with_findings);
-    for (const auto& f : t.first_findings) fmt::print(out, "  {}\n", format(f));
+    print_findings(out, t.first_findings, "  ");
     fmt::print(out, "  replay: {}\n", replay_command(t));
     if (!t.minimal_replay_token.empty() && t.minimal_replay_token != t.first_replay_token) {
       fmt::print(out, "  shrunk in {} runs to a minimal case:\n", t.shrink_attempts);
-      for (const auto& f : t.minimal_findings) fmt::print(out, "    {}\n", format(f));
+      print_findings(out, t.minimal_findings, "    ");
       fmt::print(out, "  replay minimal: loopcheck replay {}\n", t.minimal_replay_token);
     }
   }
@@ -128,7 +182,7 @@ void write_json(std::ostream& out, const campaign_result& result, verdict_rule r
       first["replay_token"] = t.first_replay_token;
       first["replay_command"] = replay_command(t);
       json::array findings;
-      for (const auto& f : t.first_findings) findings.push_back(finding_json(f));
+      for (const auto& f : t.first_findings) findings.push_back(to_json(f));
       first["findings"] = std::move(findings);
       o["first_failure"] = std::move(first);
       json::object minimal;
@@ -136,7 +190,7 @@ void write_json(std::ostream& out, const campaign_result& result, verdict_rule r
       minimal["replay_command"] = "loopcheck replay " + t.minimal_replay_token;
       minimal["shrink_attempts"] = t.shrink_attempts;
       json::array minimal_findings;
-      for (const auto& f : t.minimal_findings) minimal_findings.push_back(finding_json(f));
+      for (const auto& f : t.minimal_findings) minimal_findings.push_back(to_json(f));
       minimal["findings"] = std::move(minimal_findings);
       o["minimal_failure"] = std::move(minimal);
     }
@@ -146,6 +200,7 @@ void write_json(std::ostream& out, const campaign_result& result, verdict_rule r
     coverage["faults_fired"] = counts_json(t.faults_fired);
     o["coverage"] = std::move(coverage);
     o["metric_sums"] = counts_json(t.metric_sums);
+    if (auto matrix = matrix_json(t); !matrix.empty()) o["matrix"] = std::move(matrix);
     targets.push_back(std::move(o));
   }
   summary["targets_failed"] = failed;
@@ -189,6 +244,13 @@ void write_junit(std::ostream& out, const campaign_result& result, verdict_rule 
       if (!t.minimal_replay_token.empty()) replay += "\nminimal: loopcheck replay " + t.minimal_replay_token;
       tc.append_child("system-out").append_child(pugi::node_pcdata).set_value(replay.c_str());
     }
+    std::string evidence;
+    for (const auto& f : t.first_findings) {
+      if (!f.evidence.empty()) evidence += fmt::format("{}\n{}\n", format(f), f.evidence);
+    }
+    if (!evidence.empty()) {
+      tc.append_child("system-err").append_child(pugi::node_pcdata).set_value(evidence.c_str());
+    }
   }
   doc.save(out, "  ");
 }
@@ -202,17 +264,11 @@ namespace {
 std::vector<finding> findings_from(const json::value& v, const std::string& name) {
   std::vector<finding> out;
   for (const auto& item : v.as_array()) {
-    const auto& o = item.as_object();
-    const auto kind = parse_finding_kind(o.at("kind").as_string());
-    if (!kind) bad_report(name, fmt::format("unknown finding kind '{}'", std::string_view(o.at("kind").as_string())));
-    finding f;
-    f.kind = *kind;
-    f.task_name = json::value_to<std::string>(o.at("task"));
-    f.task_id = json::value_to<std::uint64_t>(o.at("task_id"));
-    f.time = std::chrono::nanoseconds(json::value_to<std::int64_t>(o.at("time_ns")));
-    const auto site = json::value_to<std::string>(o.at("site"));
-    f.message = (site.empty() ? "" : "at " + site + ": ") + json::value_to<std::string>(o.at("message"));
-    out.push_back(std::move(f));
+    try {
+      out.push_back(finding_from_json(item.as_object()));
+    } catch (const std::invalid_argument& e) {
+      bad_report(name, e.what());
+    }
   }
   return out;
 }

@@ -70,6 +70,14 @@ run_result run_on_real(const run_spec& spec, const scenario_body& body, std::chr
   return result;
 }
 
+void loop_findings::watch(const asio::any_io_executor& ex) { logs_.push_back(task_registry::of(ex).findings()); }
+
+void loop_findings::add_to(run_result& result) const {
+  for (const auto& log : logs_) {
+    for (auto& f : log->snapshot()) result.findings.push_back(std::move(f));
+  }
+}
+
 void add_finding(run_result& result, finding_kind kind, std::string message) {
   result.findings.push_back(finding{kind, {}, 0, {}, {}, std::move(message)});
 }

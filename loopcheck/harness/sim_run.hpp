@@ -2,7 +2,9 @@
 // Runs one scenario body on a fresh sim_context configured from a run_spec, and collects what
 // the run reported — including findings made while the context is destroyed (leaked tasks).
 #include <functional>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "loopcheck/harness/scenario.hpp"
 #include "loopcheck/runtime/asio.hpp"
@@ -28,6 +30,18 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
 // `real_time_budget` (then the loop is stopped: a `hang` finding). Same reporting as run_on_sim.
 run_result run_on_real(const run_spec& spec, const scenario_body& body,
                        std::chrono::milliseconds real_time_budget = std::chrono::seconds(60));
+
+// The findings of real loops a run creates beside (or instead of) run_on_real's: background
+// loop threads, a daemon thread's bare io_context. Read them after the loops are destroyed —
+// a destroyed loop reports the tasks it still held.
+class loop_findings {
+ public:
+  void watch(const asio::any_io_executor& ex);
+  void add_to(run_result& result) const;
+
+ private:
+  std::vector<std::shared_ptr<findings_log>> logs_;
+};
 
 // Appends a finding of `kind` that is not about one task.
 void add_finding(run_result& result, finding_kind kind, std::string message);

@@ -26,6 +26,7 @@ enum class finding_kind : std::uint8_t {
   reentrancy,
   wrong_thread,
   invariant,
+  sanitizer_report,      // a sanitizer (ThreadSanitizer, ...) reported a bug in the run
 };
 
 std::string_view to_string(finding_kind kind);
@@ -39,6 +40,9 @@ struct finding {
   std::source_location site; // where the task was spawned or created
   std::chrono::nanoseconds time{0};  // on the clock of the task's execution context
   std::string message;
+  // The full text behind a one-line message, when there is one (a sanitizer's whole report,
+  // stacks and all); reports carry it beside the finding. Empty for most findings.
+  std::string evidence = {};
 };
 
 // One line: "leaked_task: task 'backup' #3 at file.cpp:12 (t=1.500ms): message"; the site is

@@ -10,10 +10,12 @@
 //                       "no running event loop" under the not-running profile
 //   dropped-task        startup() keeps its task in a local scope that dies when it returns
 //                       (CPython's weakly referenced tasks): "Task was destroyed but it is pending"
+// Reports draw the host profile × variant matrix (harness/outcome_matrix.hpp).
 #include <array>
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include "loopcheck/harness/outcome_matrix.hpp"
 #include "loopcheck/harness/scenario_registry.hpp"
 #include "loopcheck/harness/sim_run.hpp"
 #include "loopcheck/runtime/clock.hpp"
@@ -113,7 +115,7 @@ class loop_startup final : public harness::scenario {
                              fmt::format("{} of {} heartbeats were delivered", the_app->heartbeats, beats));
       }
       the_app.reset();
-      combined.metrics[fmt::format("profile.{}.findings", to_string(profile))] = static_cast<double>(one.findings.size());
+      harness::record_matrix_cell(combined, to_string(profile), one.findings);  // the profile × variant matrix
       for (auto& f : one.findings) {
         f.message = fmt::format("[host profile {}] {}", to_string(profile), f.message);
         combined.findings.push_back(std::move(f));

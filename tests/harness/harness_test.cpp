@@ -24,6 +24,17 @@ harness::target target_of(std::string_view family, std::string_view variant) {
   return {};
 }
 
+// A line of a text grid split into its cells: columns are two or more spaces apart.
+std::vector<std::string> cells_of(std::string_view line) {
+  std::vector<std::string> cells;
+  for (std::size_t at = line.find_first_not_of(' '); at != std::string_view::npos; at = line.find_first_not_of(' ', at)) {
+    const auto end = line.find("  ", at);
+    cells.emplace_back(line.substr(at, end - at));
+    at = end;
+  }
+  return cells;
+}
+
 harness::campaign_result campaign(std::vector<harness::target> targets, std::uint64_t seeds, int jobs) {
   harness::campaign_spec spec;
   spec.targets = std::move(targets);
@@ -148,6 +159,92 @@ BOOST_AUTO_TEST_CASE(junit_report_validates_against_the_junit_schema) {
   const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   BOOST_TEST(xml.find("failures=\"1\"") != std::string::npos);
   BOOST_TEST(xml.find("loopcheck replay reentrant-loop/double-init/") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(loop_startup_matrix_is_a_grid_in_text_and_structured_in_json) {
+  const auto result = campaign({target_of("loop-startup", "reference"), target_of("loop-startup", "needs-running-loop"),
+                                target_of("loop-startup", "dropped-task")},
+                               4, 2);
+  std::ostringstream text;
+  harness::write_text(text, result, harness::verdict_rule::gate);
+  // The grid: its header and rows, each split into its cells.
+  std::vector<std::vector<std::string>> grid;
+  std::istringstream lines(text.str());
+  for (std::string line; std::getline(lines, line) && grid.size() < 4;) {
+    if (line.starts_with("  variant") || (!grid.empty() && !line.empty())) grid.push_back(cells_of(line));
+  }
+  const std::vector<std::vector<std::string>> expected{
+      {"variant", "not-running", "on-running", "running"},  // a column per host start-up profile
+      {"reference", "ok", "ok", "ok"},
+      {"needs-running-loop", "caught: invariant 4/4", "ok", "ok"},
+      {"dropped-task", "caught: leaked_task,invariant 4/4", "caught: leaked_task 4/4", "caught: leaked_task 4/4"}};
+  BOOST_REQUIRE(grid.size() == expected.size());
+  for (std::size_t row = 0; row < expected.size(); ++row) BOOST_TEST(grid[row] == expected[row], boost::test_tools::per_element());
+
+  std::ostringstream out;
+  harness::write_json(out, result, harness::verdict_rule::gate);
+  const auto doc = boost::json::parse(out.str());
+  const auto& needs_loop = doc.at("targets").at(1).at("matrix");
+  BOOST_TEST(needs_loop.at("not-running").at("runs").as_int64() == 4);
+  BOOST_TEST(needs_loop.at("not-running").at("runs_with_findings").as_int64() == 4);
+  BOOST_TEST(needs_loop.at("not-running").at("finding_kinds").at("invariant").as_int64() == 4);
+  BOOST_TEST(needs_loop.at("not-running").at("outcome").as_string() == "caught: invariant 4/4");
+  BOOST_TEST(needs_loop.at("running").at("runs_with_findings").as_int64() == 0);
+  BOOST_TEST(needs_loop.at("running").at("finding_kinds").as_object().empty());
+  BOOST_TEST(doc.at("targets").at(0).at("matrix").at("on-running").at("outcome").as_string() == "ok");
+  // A family without a matrix has no such field.
+  const auto plain = campaign({target_of("ordered-saves", "reference")}, 1, 1);
+  std::ostringstream plain_out;
+  harness::write_json(plain_out, plain, harness::verdict_rule::gate);
+  BOOST_TEST(!boost::json::parse(plain_out.str()).at("targets").at(0).as_object().contains("matrix"));
+}
+
+// A sanitizer's report is a finding whose whole text travels with it: in the JSON report, in
+// JUnit's system-err, and back through `merge`; the text summary says where to find it.
+BOOST_AUTO_TEST_CASE(sanitizer_evidence_reaches_every_report) {
+  harness::campaign_result result;
+  result.runs = 1;
+  harness::target_result t;
+  t.family = "thread-loop";
+  t.variant = "foreign-touch";
+  t.caught_by = {loopcheck::finding_kind::wrong_thread};
+  t.seeds_run = t.seeds_with_findings = t.seeds_caught = t.seeds_needed = 1;
+  t.first_seed_with_findings = 0;
+  t.first_replay_token = "thread-loop/foreign-touch/0/random/real";
+  loopcheck::finding report;
+  report.kind = loopcheck::finding_kind::sanitizer_report;
+  report.message = "ThreadSanitizer: data race thread_loop.cpp:40 in append";
+  report.evidence = "WARNING: ThreadSanitizer: data race (pid=1)\n  Write of size 8 <by thread T2>\nSUMMARY: " + report.message + "\n";
+  t.first_findings = {report};
+  result.targets.push_back(t);
+
+  std::ostringstream text;
+  harness::write_text(text, result, harness::verdict_rule::gate);
+  BOOST_TEST(text.str().find("sanitizer_report: (t=0.000ms): ThreadSanitizer: data race") != std::string::npos);
+  BOOST_TEST(text.str().find("full report (3 lines)") != std::string::npos);
+
+  std::ostringstream json_out;
+  harness::write_json(json_out, result, harness::verdict_rule::gate);
+  const auto doc = boost::json::parse(json_out.str());
+  const auto& finding = doc.at("targets").at(0).at("first_failure").at("findings").at(0);
+  BOOST_TEST(finding.at("kind").as_string() == "sanitizer_report");
+  BOOST_TEST(finding.at("evidence").as_string() == report.evidence);
+  std::istringstream json_in(json_out.str());
+  const auto back = harness::read_json(json_in, "report.json");
+  BOOST_TEST(back.targets.at(0).first_findings.at(0).evidence == report.evidence);
+  BOOST_TEST(back.targets.at(0).first_findings.at(0).kind == loopcheck::finding_kind::sanitizer_report);
+
+  const std::string path = "harness_junit_evidence.xml";
+  {
+    std::ofstream out(path);
+    harness::write_junit(out, result, harness::verdict_rule::gate);
+  }
+  const std::string command = std::string("xmllint --noout --schema ") + LOOPCHECK_JUNIT_XSD + " " + path;
+  BOOST_TEST(std::system(command.c_str()) == 0);
+  std::ifstream in(path);
+  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  BOOST_TEST(xml.find("<system-err>") != std::string::npos);
+  BOOST_TEST(xml.find("Write of size 8 &lt;by thread T2&gt;") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
