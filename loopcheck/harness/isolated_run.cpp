@@ -19,6 +19,7 @@
 #include "loopcheck/harness/replay_token.hpp"
 #include "loopcheck/harness/sanitizer_log.hpp"
 #include "loopcheck/harness/scenario_registry.hpp"
+#include "loopcheck/harness/scenario_run.hpp"
 #include "loopcheck/harness/sim_run.hpp"
 #include "loopcheck/vfs/temp_directory.hpp"
 
@@ -136,7 +137,7 @@ int isolated_child_main(std::string_view token, const std::string& result_path) 
     std::cerr << "loopcheck " << isolated_run_command << ": " << error << "\n";
     return 2;
   }
-  const run_result result = scenario_registry::instance().find(spec->family)->run(*spec);
+  const run_result result = run_scenario(*scenario_registry::instance().find(spec->family), *spec);
   json::array findings;
   for (const auto& f : result.findings) findings.push_back(to_json(f));
   json::object metrics;

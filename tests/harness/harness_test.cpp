@@ -9,6 +9,7 @@
 #include "loopcheck/harness/replay_token.hpp"
 #include "loopcheck/harness/reports.hpp"
 #include "loopcheck/harness/scenario_registry.hpp"
+#include "loopcheck/harness/scenario_run.hpp"
 
 namespace harness = loopcheck::harness;
 
@@ -77,8 +78,8 @@ BOOST_AUTO_TEST_CASE(a_replay_token_reproduces_its_run_exactly) {
   const auto spec = harness::parse_replay_token(t.first_replay_token, error);
   BOOST_REQUIRE_MESSAGE(spec, error);
   const auto* family = harness::scenario_registry::instance().find(spec->family);
-  const auto a = family->run(*spec);
-  const auto b = family->run(*spec);
+  const auto a = harness::run_scenario(*family, *spec);
+  const auto b = harness::run_scenario(*family, *spec);
   BOOST_TEST(a.event_hash == b.event_hash);
   BOOST_TEST(a.findings.size() == t.first_findings.size());
 }
