@@ -38,7 +38,7 @@ struct lazy_slot::state : std::enable_shared_from_this<lazy_slot::state> {
       running = record;
       ++runs_started;
     }
-    detail::launch(executor, record, std::move(work), [self, make](task_record& task, std::exception_ptr error) {
+    detail::launch(record, std::move(work), [self, make](task_record& task, std::exception_ptr error) {
       self->finished(task, std::move(error));
     });
   }
@@ -51,7 +51,7 @@ struct lazy_slot::state : std::enable_shared_from_this<lazy_slot::state> {
       if (error) {
         if (!first_error) {
           first_error = error;
-          failed_task = task.shared_from_this();
+          failed_task = task_ref(&task);
         } else {
           detail::report_unobserved(task, error, fmt::format("lazy slot '{}': a later task failed before drain()", name));
         }
@@ -65,10 +65,10 @@ struct lazy_slot::state : std::enable_shared_from_this<lazy_slot::state> {
   const asio::any_io_executor executor;
   const std::string name;
   std::mutex mutex;
-  std::shared_ptr<task_record> running;           // guarded by mutex
+  task_ref running;                               // guarded by mutex
   std::optional<request> waiting;                 // guarded by mutex
   std::exception_ptr first_error;                 // guarded by mutex
-  std::shared_ptr<task_record> failed_task;       // guarded by mutex
+  task_ref failed_task;                           // guarded by mutex
   bool abandoned = false;                         // guarded by mutex
   std::uint64_t runs_started = 0;                 // guarded by mutex
   std::uint64_t requests_replaced = 0;            // guarded by mutex
@@ -79,10 +79,10 @@ lazy_slot::lazy_slot(asio::any_io_executor ex, std::string name)
     : state_(std::make_shared<state>(ex, std::move(name))) {}
 
 lazy_slot::~lazy_slot() {
-  std::shared_ptr<task_record> running;
+  task_ref running;
   std::optional<state::request> waiting;
   std::exception_ptr error;
-  std::shared_ptr<task_record> failed;
+  task_ref failed;
   {
     std::lock_guard lock(state_->mutex);
     state_->abandoned = true;

@@ -184,7 +184,7 @@ class serial_queue {
         std::lock_guard lock(mutex);
         consumer_ended = true;
         consumer_error = std::move(error);
-        consumer_task = task.shared_from_this();
+        consumer_task = task_ref(&task);
       }
       space.notify_all();
       consumer_done.notify_all();
@@ -199,7 +199,7 @@ class serial_queue {
     bool closed = false;                       // guarded by mutex
     bool consumer_ended = false;               // guarded by mutex
     std::exception_ptr consumer_error;         // guarded by mutex
-    std::shared_ptr<task_record> consumer_task;  // guarded by mutex
+    task_ref consumer_task;                    // guarded by mutex
     bool error_observed = false;               // guarded by mutex
     std::uint64_t processed = 0;               // guarded by mutex
     waiter_list space;

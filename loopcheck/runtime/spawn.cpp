@@ -4,13 +4,16 @@
 
 namespace loopcheck::detail {
 
-std::shared_ptr<task_record> new_task_record(const asio::any_io_executor& ex, std::string_view name,
-                                             std::source_location site) {
-  auto& registry = task_registry::of(ex);
-  auto record = registry.add(name, site);
-  if (!registry.closed()) return record;
+task_ref new_task_record(const asio::any_io_executor& ex, std::string_view name, std::source_location site) {
+  return new_task_record(task_registry::of(ex).core(), ex, name, site);
+}
+
+task_ref new_task_record(const std::shared_ptr<registry_core>& core, const asio::any_io_executor& ex,
+                         std::string_view name, std::source_location site) {
+  auto record = core->add(core, ex, name, site);
+  if (!core->closed()) return record;
   record->mark_done();
-  registry.core()->record(finding_kind::orphan_spawn, *record, "spawned into an execution context that is shutting down");
+  core->record(finding_kind::orphan_spawn, *record, "spawned into an execution context that is shutting down");
   return nullptr;
 }
 

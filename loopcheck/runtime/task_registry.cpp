@@ -3,6 +3,7 @@
 #include <cassert>
 #include <fmt/format.h>
 #include <ostream>
+#include <thread>
 
 #include "loopcheck/runtime/clock.hpp"
 #include "loopcheck/runtime/waiter_list.hpp"
@@ -24,14 +25,37 @@ std::string_view to_string(task_state state) {
   return "unknown";
 }
 
-task_record::task_record(std::shared_ptr<registry_core> core, std::uint64_t id, std::string_view name,
-                         std::source_location site, std::chrono::nanoseconds spawned_at)
-    : core_(std::move(core)), id_(id), name_(name), site_(site), spawned_at_(spawned_at) {}
+void intrusive_ptr_add_ref(task_record* task) noexcept { task->refs_.fetch_add(1, std::memory_order_relaxed); }
 
-void task_record::mark_done() {
-  state_.store(task_state::done, std::memory_order_release);
-  core_->remove(*this);
+void intrusive_ptr_release(task_record* task) noexcept {
+  if (task->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) task->core_->recycle(*task);
 }
+
+void task_record::work_started() noexcept {
+  if (io_inner_ != nullptr) return io_inner_->on_work_started();
+  if (work_refs_.fetch_add(1, std::memory_order_acq_rel) != 0) return;
+  // First holder: take the work, unless the count fell back to zero meanwhile. Under the lock
+  // the work held always ends matching the count, whatever the order of racing transitions.
+  sync_work();
+}
+
+void task_record::work_finished() noexcept {
+  if (io_inner_ != nullptr) return io_inner_->on_work_finished();
+  if (work_refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) sync_work();
+}
+
+void task_record::sync_work() noexcept {
+  // A spin lock: transitions are two per task, uncontended but for a copy made on another
+  // thread at the very moment the last one goes, and the critical section only makes or drops
+  // an executor.
+  while (work_lock_.test_and_set(std::memory_order_acquire)) std::this_thread::yield();
+  const bool wanted = work_refs_.load(std::memory_order_acquire) != 0;
+  if (wanted && !work_) work_.emplace(asio::prefer(inner_, asio::execution::outstanding_work.tracked));
+  else if (!wanted && work_) work_.reset();
+  work_lock_.clear(std::memory_order_release);
+}
+
+void task_record::mark_done() { state_.store(task_state::done, std::memory_order_release); }
 
 void task_record::on_frame_destroyed() {
   const task_state state = this->state();
@@ -48,7 +72,6 @@ void task_record::on_frame_destroyed() {
     report_leak(why);
   }
   state_.store(task_state::done, std::memory_order_release);
-  core_->remove(*this);
 }
 
 void task_record::report_leak(std::string_view why) {
@@ -57,34 +80,83 @@ void task_record::report_leak(std::string_view why) {
 }
 
 void task_record::set_waiting_on(std::string_view what) {
+  // Resuming clears the wait: skip the lock when there is none to clear.
+  if (what.empty() && !has_waiting_on_.load(std::memory_order_acquire)) return;
   std::lock_guard lock(core_->mutex_);
   waiting_on_.assign(what);
+  has_waiting_on_.store(!what.empty(), std::memory_order_release);
 }
 
 std::ostream& operator<<(std::ostream& out, task_state state) { return out << to_string(state); }
 
 registry_core::registry_core(clock_service* clock) : clock_(clock) {}
 
-std::shared_ptr<task_record> registry_core::add(std::shared_ptr<registry_core> self, std::string_view name,
-                                                std::source_location site) {
-  assert(self.get() == this);
-  std::lock_guard lock(mutex_);
-  if (clock_ != nullptr) last_now_ = clock_->now();
-  auto record = std::make_shared<task_record>(std::move(self), next_id_++, name, site, last_now_);
-  record->next_ = head_;
-  if (head_ != nullptr) head_->prev_ = record.get();
-  head_ = record.get();
-  return record;
+registry_core::~registry_core() {
+  assert(head_ == nullptr && "a live record holds its core");
+  while (pool_ != nullptr) delete std::exchange(pool_, pool_->next_);
 }
 
-void registry_core::remove(task_record& record) {
+task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any_io_executor& ex, std::string_view name,
+                            std::source_location site) {
+  assert(self.get() == this);
+  // Untracked: a record may outlive its task (a failure kept for join()), and must not keep
+  // the context's run() from returning meanwhile. (io_context's plain executor is untracked
+  // by its type: the common case skips the conversion.)
+  auto inner = ex.target<asio::io_context::executor_type>() != nullptr
+                   ? ex
+                   : asio::prefer(untracked(ex), asio::execution::outstanding_work.untracked);
   std::lock_guard lock(mutex_);
-  const bool linked = record.prev_ != nullptr || head_ == &record;
-  if (!linked) return;
-  if (record.prev_ != nullptr) record.prev_->next_ = record.next_;
-  else head_ = record.next_;
-  if (record.next_ != nullptr) record.next_->prev_ = record.prev_;
-  record.prev_ = record.next_ = nullptr;
+  task_record* record = pool_;
+  if (record != nullptr) {
+    pool_ = record->next_;
+    --pooled_;
+  } else {
+    record = new task_record;
+  }
+  record->core_ = std::move(self);
+  record->id_ = next_id_++;
+  record->name_.assign(name);
+  record->site_ = site;
+  if (clock_ != nullptr) last_now_ = clock_->now();
+  record->spawned_at_ = last_now_;
+  record->state_.store(task_state::scheduled, std::memory_order_relaxed);
+  record->leak_reported_.store(false, std::memory_order_relaxed);
+  record->inner_ = std::move(inner);
+  record->io_inner_ = record->inner_.target<asio::io_context::executor_type>();
+  record->owner_index = 0;
+  record->prev_ = nullptr;
+  record->next_ = head_;
+  if (head_ != nullptr) head_->prev_ = record;
+  head_ = record;
+  return task_ref(record);
+}
+
+void registry_core::recycle(task_record& record) noexcept {
+  // Every owner ends a task (mark_done, on_frame_destroyed) before dropping it, so the live
+  // list's readers, which skip done tasks, never take a reference to a record going back.
+  assert(record.state() == task_state::done && record.work_refs_.load() == 0 && !record.work_);
+  // Drop what refers to the task's context; keep the strings' capacity and the signal.
+  record.io_inner_ = nullptr;
+  record.inner_ = asio::any_io_executor();
+  auto self = std::move(record.core_);  // may be the last reference to this core: dropped last
+  {
+    std::lock_guard lock(mutex_);
+    record.waiting_on_.clear();  // under the lock: snapshot() reads it until the unlink below
+    record.has_waiting_on_.store(false, std::memory_order_relaxed);
+    // Unlinked here rather than when the task ends: one lock per task instead of two. Until
+    // then readers of the live list skip it by its state.
+    if (record.prev_ != nullptr) record.prev_->next_ = record.next_;
+    else head_ = record.next_;
+    if (record.next_ != nullptr) record.next_->prev_ = record.prev_;
+    record.prev_ = nullptr;
+    if (pooled_ < max_pooled_records) {
+      record.next_ = pool_;
+      pool_ = &record;
+      ++pooled_;
+      return;
+    }
+  }
+  delete &record;
 }
 
 std::vector<task_info> registry_core::snapshot() const {
@@ -92,7 +164,8 @@ std::vector<task_info> registry_core::snapshot() const {
   std::lock_guard lock(mutex_);
   std::vector<task_info> out;
   for (const task_record* r = head_; r != nullptr; r = r->next_) {
-    out.push_back({r->id_, r->name_, r->site_, r->state(), t - r->spawned_at_, r->waiting_on_});
+    const auto state = r->state();
+    if (state != task_state::done) out.push_back({r->id_, r->name_, r->site_, state, t - r->spawned_at_, r->waiting_on_});
   }
   return out;
 }
@@ -100,15 +173,17 @@ std::vector<task_info> registry_core::snapshot() const {
 std::size_t registry_core::live_count() const {
   std::lock_guard lock(mutex_);
   std::size_t n = 0;
-  for (const task_record* r = head_; r != nullptr; r = r->next_) ++n;
+  for (const task_record* r = head_; r != nullptr; r = r->next_) n += r->state() != task_state::done ? 1 : 0;
   return n;
 }
 
 void registry_core::cancel_all() {
-  std::vector<std::shared_ptr<task_record>> live;
+  std::vector<task_ref> live;
   {
     std::lock_guard lock(mutex_);
-    for (task_record* r = head_; r != nullptr; r = r->next_) live.push_back(r->shared_from_this());
+    for (task_record* r = head_; r != nullptr; r = r->next_) {
+      if (r->state() != task_state::done) live.emplace_back(r);
+    }
   }
   for (auto& task : live) task->cancel_signal().emit(asio::cancellation_type::terminal);
 }
@@ -208,6 +283,12 @@ tracked_executor::running_scope::~running_scope() {
     task_->state_.store(task_state::suspended, std::memory_order_release);
   }
   this_thread_task = previous_;
+}
+
+asio::any_io_executor tracked_executor::inner() const {
+  auto ex = with_properties(task_->inner_);
+  if ((props_ & tracked_bit) != 0) ex = asio::prefer(ex, asio::execution::outstanding_work.tracked);
+  return ex;
 }
 
 asio::any_io_executor untracked(const asio::any_io_executor& ex) {

@@ -6,10 +6,14 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <source_location>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include <boost/smart_ptr/intrusive_ptr.hpp>
 
 #include "loopcheck/runtime/asio.hpp"
 #include "loopcheck/runtime/finding.hpp"
@@ -33,12 +37,20 @@ struct task_info {
 };
 
 class registry_core;
+class task_record;
+
+// A counted reference to a task record. Records are recycled by their registry, so the count is
+// intrusive: no control block per task, and a recycled record keeps its cancellation signal
+// (whose memory Asio reuses for the next task's cancellation handler).
+using task_ref = boost::intrusive_ptr<task_record>;
+void intrusive_ptr_add_ref(task_record* task) noexcept;
+void intrusive_ptr_release(task_record* task) noexcept;
 
 // One tracked task. Shared by the registry, the task's coroutine frame and its executor.
-class task_record : public std::enable_shared_from_this<task_record> {
+class task_record {
  public:
-  task_record(std::shared_ptr<registry_core> core, std::uint64_t id, std::string_view name,
-              std::source_location site, std::chrono::nanoseconds spawned_at);
+  task_record(const task_record&) = delete;
+  task_record& operator=(const task_record&) = delete;
 
   std::uint64_t id() const { return id_; }
   const std::string& name() const { return name_; }
@@ -64,17 +76,41 @@ class task_record : public std::enable_shared_from_this<task_record> {
  private:
   friend class registry_core;
   friend class tracked_executor;
+  friend void intrusive_ptr_add_ref(task_record* task) noexcept;
+  friend void intrusive_ptr_release(task_record* task) noexcept;
 
-  std::shared_ptr<registry_core> core_;
-  std::uint64_t id_;
+  task_record() = default;
+  ~task_record() = default;
+
+  // Outstanding work held for the tracked_executor copies that track work: the first takes one
+  // unit of work on the inner executor's context, the last gives it back.
+  void work_started() noexcept;
+  void work_finished() noexcept;
+  void sync_work() noexcept;  // makes work_ match work_refs_
+
+  std::atomic<std::size_t> refs_{0};
+  std::shared_ptr<registry_core> core_;  // null while the record waits in its registry's pool
+  std::uint64_t id_ = 0;
   std::string name_;
   std::source_location site_;
-  std::chrono::nanoseconds spawned_at_;
+  std::chrono::nanoseconds spawned_at_{0};
   std::atomic<task_state> state_{task_state::scheduled};
   std::atomic<bool> leak_reported_{false};
-  std::string waiting_on_;  // guarded by the core's mutex
+  std::atomic<bool> has_waiting_on_{false};  // waiting_on_ is not empty; read without the lock
+  std::string waiting_on_;                   // guarded by the core's mutex
+  // Kept across reuse on purpose: the cancellation handler co_spawn installs stays in it after
+  // the task ends, and the next task's handler takes its place in the same memory.
   asio::cancellation_signal cancel_;
-  task_record* prev_ = nullptr;  // the core's live list, guarded by its mutex
+  asio::any_io_executor inner_;  // the task's executor, untracked (it holds no work)
+  // inner_'s target when it is an io_context's executor: then handlers and work go to it
+  // directly, without a second round of type erasure (and its allocation) per handler.
+  const asio::io_context::executor_type* io_inner_ = nullptr;
+  std::atomic<std::size_t> work_refs_{0};
+  std::atomic_flag work_lock_;
+  std::optional<asio::any_io_executor> work_;  // guarded by work_lock_; held while work_refs_ > 0
+  // The core's live list, from spawn until the last reference goes (a done record stays
+  // linked until then, skipped by state), then (next_ only) its pool. Guarded by its mutex.
+  task_record* prev_ = nullptr;
   task_record* next_ = nullptr;
 };
 
@@ -83,10 +119,13 @@ class task_record : public std::enable_shared_from_this<task_record> {
 class registry_core {
  public:
   explicit registry_core(clock_service* clock);
+  ~registry_core();
+  registry_core(const registry_core&) = delete;
+  registry_core& operator=(const registry_core&) = delete;
 
-  std::shared_ptr<task_record> add(std::shared_ptr<registry_core> self, std::string_view name,
-                                   std::source_location site);
-  void remove(task_record& record);
+  // A new live task running on `ex`, in a recycled record when the pool has one.
+  task_ref add(std::shared_ptr<registry_core> self, const asio::any_io_executor& ex, std::string_view name,
+               std::source_location site);
 
   std::vector<task_info> snapshot() const;
   std::size_t live_count() const;
@@ -110,14 +149,23 @@ class registry_core {
  private:
   friend class task_registry;
   friend class task_record;
+  friend void intrusive_ptr_release(task_record* task) noexcept;
 
   mutable std::mutex mutex_;
   clock_service* clock_;  // null once the context is gone
   mutable std::chrono::nanoseconds last_now_{0};
   std::shared_ptr<findings_log> log_ = std::make_shared<findings_log>();
   std::atomic<bool> closed_{false};
+  // Records whose last reference went, kept for reuse: a spawn then allocates nothing of its
+  // own. Bounded, so a burst of tasks does not pin its peak memory for the registry's lifetime.
+  static constexpr std::size_t max_pooled_records = 1024;
+  // Unlinks a record whose last reference went and keeps it for reuse (called with no lock held).
+  void recycle(task_record& record) noexcept;
+
   std::uint64_t next_id_ = 1;
   task_record* head_ = nullptr;
+  task_record* pool_ = nullptr;  // singly linked through next_
+  std::size_t pooled_ = 0;
   std::vector<waiter_list*> waiter_lists_;
 };
 
@@ -132,8 +180,8 @@ class task_registry : public asio::execution_context::service {
   static task_registry& of(const asio::any_io_executor& ex);
 
   const std::shared_ptr<registry_core>& core() const { return core_; }
-  std::shared_ptr<task_record> add(std::string_view name, std::source_location site) {
-    return core_->add(core_, name, site);
+  task_ref add(const asio::any_io_executor& ex, std::string_view name, std::source_location site) {
+    return core_->add(core_, ex, name, site);
   }
   std::vector<task_info> snapshot() const { return core_->snapshot(); }
   std::size_t live_count() const { return core_->live_count(); }
@@ -171,63 +219,95 @@ class running_context_guard {
 // An executor adaptor that runs every handler of one task with that task marked current and
 // running, so the registry sees running vs suspended and waits can say who waits.
 //
-// It is one shared pointer wide, so any_io_executor stores it inline instead of allocating on
-// every copy. The binding holds the task weakly: the task's cancellation signal stores
-// co_spawn's cancellation handler, which holds a copy of this executor, so a strong reference
-// would be a cycle. A submitted handler holds the task strongly until it has run.
+// It is a record pointer and the properties asked of it, so any_io_executor stores it inline
+// and making or copying one allocates nothing. The record keeps the inner executor; the
+// properties are applied to it when a handler is submitted. A copy that tracks outstanding
+// work holds it through the record (work_started/work_finished), as the inner executor would.
 class tracked_executor {
  public:
-  struct binding {
-    asio::any_io_executor inner;
-    std::weak_ptr<task_record> task;
-  };
-
-  explicit tracked_executor(std::shared_ptr<const binding> b) : binding_(std::move(b)) {}
-  tracked_executor(asio::any_io_executor inner, const std::shared_ptr<task_record>& task)
-      : binding_(std::make_shared<const binding>(binding{std::move(inner), task})) {}
+  explicit tracked_executor(task_record& task) noexcept : task_(&task) { intrusive_ptr_add_ref(task_); }
+  tracked_executor(const tracked_executor& other) noexcept : task_(other.task_), props_(other.props_) {
+    acquire();
+  }
+  tracked_executor(tracked_executor&& other) noexcept
+      : task_(std::exchange(other.task_, nullptr)), props_(other.props_) {}
+  tracked_executor& operator=(tracked_executor other) noexcept {
+    std::swap(task_, other.task_);
+    std::swap(props_, other.props_);
+    return *this;
+  }
+  ~tracked_executor() { release(); }
 
   template <typename Function>
   void execute(Function&& f) const {
-    binding_->inner.execute([task = binding_->task.lock(), f = std::forward<Function>(f)]() mutable {
+    auto run = [task = task_ref(task_), f = std::forward<Function>(f)]() mutable {
       running_scope running(task.get());
       std::move(f)();
-    });
+    };
+    if (task_->io_inner_ != nullptr) with_properties(*task_->io_inner_).execute(std::move(run));
+    else if ((props_ & ~tracked_bit) == 0) task_->inner_.execute(std::move(run));
+    else with_properties(task_->inner_).execute(std::move(run));
   }
 
   asio::execution_context& query(asio::execution::context_t) const noexcept {
-    return asio::query(binding_->inner, asio::execution::context);
+    return asio::query(task_->inner_, asio::execution::context);
   }
 
-  template <typename Property>
-    requires requires(const asio::any_io_executor& e, const Property& p) { asio::require(e, p); }
-  tracked_executor require(const Property& p) const {
-    return rebind(asio::require(binding_->inner, p));
-  }
-  template <typename Property>
-    requires requires(const asio::any_io_executor& e, const Property& p) { asio::prefer(e, p); }
-  tracked_executor prefer(const Property& p) const {
-    return rebind(asio::prefer(binding_->inner, p));
+  tracked_executor require(asio::execution::blocking_t::never_t) const { return with(blocking_mask, never_bit); }
+  tracked_executor require(asio::execution::blocking_t::possibly_t) const { return with(blocking_mask, possibly_bit); }
+  tracked_executor require(asio::execution::outstanding_work_t::tracked_t) const { return with(tracked_bit, tracked_bit); }
+  tracked_executor require(asio::execution::outstanding_work_t::untracked_t) const { return with(tracked_bit, 0); }
+  tracked_executor require(asio::execution::relationship_t::fork_t) const { return with(relationship_mask, fork_bit); }
+  tracked_executor require(asio::execution::relationship_t::continuation_t) const {
+    return with(relationship_mask, continuation_bit);
   }
 
   friend bool operator==(const tracked_executor& a, const tracked_executor& b) noexcept {
-    return a.binding_ == b.binding_ ||
-           (a.binding_->inner == b.binding_->inner && !a.binding_->task.owner_before(b.binding_->task) &&
-            !b.binding_->task.owner_before(a.binding_->task));
+    return a.task_ == b.task_ && a.props_ == b.props_;
   }
-  friend bool operator!=(const tracked_executor& a, const tracked_executor& b) noexcept {
-    return !(a == b);
-  }
+  friend bool operator!=(const tracked_executor& a, const tracked_executor& b) noexcept { return !(a == b); }
 
-  const asio::any_io_executor& inner() const { return binding_->inner; }
+  // The inner executor with this one's properties.
+  asio::any_io_executor inner() const;
 
  private:
-  // Same task, other properties; shares this binding when the inner executor is unchanged.
-  tracked_executor rebind(asio::any_io_executor inner) const {
-    if (inner == binding_->inner) return *this;
-    return tracked_executor(std::make_shared<const binding>(binding{std::move(inner), binding_->task}));
+  // Properties asked of this executor; unset ones are the inner executor's own.
+  static constexpr std::uint8_t never_bit = 1;
+  static constexpr std::uint8_t possibly_bit = 2;
+  static constexpr std::uint8_t blocking_mask = never_bit | possibly_bit;
+  static constexpr std::uint8_t fork_bit = 4;
+  static constexpr std::uint8_t continuation_bit = 8;
+  static constexpr std::uint8_t relationship_mask = fork_bit | continuation_bit;
+  static constexpr std::uint8_t tracked_bit = 16;
+
+  tracked_executor with(std::uint8_t mask, std::uint8_t bits) const {
+    tracked_executor copy(*task_);
+    copy.props_ = static_cast<std::uint8_t>((props_ & ~mask) | bits);
+    if ((copy.props_ & tracked_bit) != 0) task_->work_started();
+    return copy;
+  }
+  // `ex` with this executor's blocking and relationship properties (not its work tracking,
+  // which the copy holds through the record).
+  template <typename Executor>
+  Executor with_properties(Executor ex) const {
+    if ((props_ & never_bit) != 0) ex = asio::require(ex, asio::execution::blocking.never);
+    if ((props_ & possibly_bit) != 0) ex = asio::prefer(ex, asio::execution::blocking.possibly);
+    if ((props_ & fork_bit) != 0) ex = asio::prefer(ex, asio::execution::relationship.fork);
+    if ((props_ & continuation_bit) != 0) ex = asio::prefer(ex, asio::execution::relationship.continuation);
+    return ex;
+  }
+  void acquire() noexcept {
+    if (task_ == nullptr) return;
+    intrusive_ptr_add_ref(task_);
+    if ((props_ & tracked_bit) != 0) task_->work_started();
+  }
+  void release() noexcept {
+    if (task_ == nullptr) return;
+    if ((props_ & tracked_bit) != 0) task_->work_finished();
+    intrusive_ptr_release(std::exchange(task_, nullptr));
   }
 
-  // Marks `task` (if still alive) current and running on this thread for one handler.
+  // Marks `task` current and running on this thread for one handler.
   class running_scope {
    public:
     explicit running_scope(task_record* task);
@@ -238,7 +318,8 @@ class tracked_executor {
     task_record* previous_;
   };
 
-  std::shared_ptr<const binding> binding_;
+  task_record* task_;  // counted; null only once moved from
+  std::uint8_t props_ = 0;
 };
 
 // The executor beneath any tracked_executor wrapping, so tracking never nests.

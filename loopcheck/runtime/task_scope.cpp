@@ -12,7 +12,7 @@ namespace loopcheck {
 
 struct task_scope::state {
   struct failure {
-    std::shared_ptr<task_record> task;
+    task_ref task;
     std::exception_ptr error;
   };
 
@@ -31,7 +31,7 @@ struct task_scope::state {
   const scope_options options;
   const std::shared_ptr<registry_core> core;  // outlives the context; says when it is gone
   std::mutex mutex;
-  std::vector<std::shared_ptr<task_record>> live;  // guarded by mutex
+  std::vector<task_ref> live;                     // guarded by mutex
   std::vector<failure> failures;                  // guarded by mutex
   bool closed = false;                            // guarded by mutex
   bool cancelled = false;                         // guarded by mutex
@@ -54,7 +54,7 @@ task_scope::task_scope(asio::any_io_executor ex, std::string name, scope_options
     : executor_(untracked(ex)), state_(std::make_shared<state>(executor_, std::move(name), options)) {}
 
 task_scope::~task_scope() {
-  std::vector<std::shared_ptr<task_record>> live;
+  std::vector<task_ref> live;
   std::vector<state::failure> failures;
   {
     std::lock_guard lock(state_->mutex);
@@ -75,8 +75,8 @@ task_scope::~task_scope() {
   if (!live.empty() && !state_->core->closed()) cancel();
 }
 
-std::shared_ptr<task_record> task_scope::admit(std::string_view name, std::source_location site) {
-  auto record = detail::new_task_record(executor_, name, site);
+task_ref task_scope::admit(std::string_view name, std::source_location site) {
+  auto record = detail::new_task_record(state_->core, executor_, name, site);
   std::lock_guard lock(state_->mutex);
   if (state_->closed) {
     if (record) record->mark_done();  // never launched
@@ -139,7 +139,7 @@ void task_scope::cancel() {
   }
   // Cancellation signals are not thread-safe: emit them on the scope's executor.
   asio::dispatch(executor_, [st = state_] {
-    std::vector<std::shared_ptr<task_record>> live;
+    std::vector<task_ref> live;
     {
       std::lock_guard lock(st->mutex);
       live = st->live;

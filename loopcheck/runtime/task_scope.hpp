@@ -38,13 +38,13 @@ class task_scope {
   template <typename T>
   void spawn(std::string_view name, asio::awaitable<T> work,
              std::source_location site = std::source_location::current()) {
-    if (auto record = admit(name, site)) detail::launch(executor_, record, std::move(work), done_callback{state_});
+    if (auto record = admit(name, site)) detail::launch(record, std::move(work), done_callback{state_});
   }
 
   template <typename T>
   void spawn(task<T> work) {
     if (auto record = admit(work.name(), work.site())) {
-      detail::launch(executor_, record, std::move(work).release(), done_callback{state_});
+      detail::launch(record, std::move(work).release(), done_callback{state_});
     } else {
       std::move(work).dismiss();  // the orphan_spawn finding already names it
     }
@@ -72,7 +72,7 @@ class task_scope {
   };
 
   // Registers a new task with the scope; null for an orphan spawn.
-  std::shared_ptr<task_record> admit(std::string_view name, std::source_location site);
+  task_ref admit(std::string_view name, std::source_location site);
 
   asio::any_io_executor executor_;
   std::shared_ptr<state> state_;
