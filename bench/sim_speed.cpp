@@ -3,7 +3,7 @@
 // Prints both wall times, the simulated handler steps per second, and last
 // `sim_speed ratio=<real_time/sim_time>`.
 //
-//   sim_speed [tasks=8] [rounds_per_task=10] [sim_repeats=9]
+//   sim_speed [tasks=8] [rounds_per_task=10] [sim_repeats=31]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -91,7 +91,7 @@ sim_result sim_run(int tasks, int rounds, std::uint64_t seed) {
 int main(int argc, char** argv) {
   int tasks = 8;
   int rounds = 10;
-  int sim_repeats = 9;
+  int sim_repeats = 31;
   CLI::App app{"sim_speed: one workload on a real io_context and on the simulator"};
   app.add_option("tasks", tasks, "writer tasks")->check(CLI::Range(1, 10'000));
   app.add_option("rounds_per_task", rounds, "sleep-and-write rounds per task")->check(CLI::Range(1, 10'000));

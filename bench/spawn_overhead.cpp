@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "loopcheck/runtime/task_scope.hpp"
 
 namespace asio = boost::asio;
@@ -63,16 +64,6 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-int parse_positive(const char* text, const char* what) {
-  char* end = nullptr;
-  const long value = std::strtol(text, &end, 10);
-  if (*end != '\0' || value <= 0 || value > 100'000'000) {
-    std::fprintf(stderr, "spawn_overhead: %s must be a positive integer, not '%s'\n", what, text);
-    std::exit(2);
-  }
-  return static_cast<int>(value);
-}
-
 struct mode_result {
   double raw_ns;
   double tracked_ns;
@@ -96,8 +87,12 @@ mode_result measure(int tasks, int batch, int rounds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int tasks = argc > 1 ? parse_positive(argv[1], "tasks_per_round") : 100'000;
-  const int rounds = argc > 2 ? parse_positive(argv[2], "rounds") : 9;
+  int tasks = 100'000;
+  int rounds = 9;
+  CLI::App app{"spawn_overhead: tracked task_scope spawns against raw co_spawn(..., detached)"};
+  app.add_option("tasks_per_round", tasks, "tasks spawned per round")->check(CLI::Range(1, 100'000'000));
+  app.add_option("rounds", rounds, "rounds (the median is reported)")->check(CLI::Range(1, 10'000));
+  loopcheck::bench::parse_args(app, argc, argv);
   constexpr int steady_batch = 64;
   std::printf("tasks_per_round=%d rounds=%d (medians)\n", tasks, rounds);
   std::printf("%-34s %12s %12s %8s\n", "mode", "raw ns/task", "tracked ns", "ratio");

@@ -10,6 +10,19 @@ event_log::event_log(std::size_t capacity_events) : capacity_events_(capacity_ev
   assert(capacity_events_ > 0);
 }
 
+event_log::~event_log() {
+  auto& spare = spare_chunks();
+  for (auto& c : chunks_) {
+    if (spare.size() == max_spare_chunks) break;
+    spare.push_back(std::move(c));
+  }
+}
+
+std::vector<event_log::chunk>& event_log::spare_chunks() {
+  thread_local std::vector<chunk> spare;
+  return spare;
+}
+
 const event_log::entry& event_log::at(std::uint64_t index) const {
   const std::size_t slot = index % capacity_events_;
   assert(slot < allocated_entries_);
@@ -18,12 +31,20 @@ const event_log::entry& event_log::at(std::uint64_t index) const {
 
 event_log::entry& event_log::begin(std::chrono::nanoseconds time, std::string_view kind, std::string_view format) {
   // Fields are length-prefixed so that ("ab", "c") and ("a", "bc") hash differently.
-  hash_ = fnv1a_64(static_cast<std::uint64_t>(time.count()), hash_);
-  hash_ = fnv1a_64(kind.size(), hash_);
+  hash_ = hash_word(static_cast<std::uint64_t>(time.count()), hash_);
+  hash_ = hash_word(kind.size(), hash_);
   hash_ = fnv1a_64(kind, hash_);
   const std::size_t slot = total_events_ % capacity_events_;
   if (slot == allocated_entries_) {  // the ring is still filling: add a chunk when one is full
-    if (slot % chunk_entries == 0) chunks_.push_back(std::make_unique<entry[]>(chunk_entries));
+    if (slot % chunk_entries == 0) {
+      auto& spare = spare_chunks();
+      if (spare.empty()) {
+        chunks_.push_back(std::make_unique<entry[]>(chunk_entries));
+      } else {
+        chunks_.push_back(std::move(spare.back()));
+        spare.pop_back();
+      }
+    }
     ++allocated_entries_;
   }
   entry& e = chunks_[slot / chunk_entries][slot % chunk_entries];
@@ -41,19 +62,19 @@ std::uint64_t& event_log::next_arg(entry& e, arg_type type) {
   const std::size_t a = e.arg_count++;
   e.types[a] = type;
   // The type is part of the identity: 1 and true, or 1 and "1", are different events.
-  hash_ = fnv1a_64(static_cast<std::uint64_t>(type), hash_);
+  hash_ = hash_word(static_cast<std::uint64_t>(type), hash_);
   return e.bits[a];
 }
 
 void event_log::add(entry& e, std::string_view text) {
   e.text.append(text);
   next_arg(e, arg_type::text) = e.text.size();
-  hash_ = fnv1a_64(text.size(), hash_);
+  hash_ = hash_word(text.size(), hash_);
   hash_ = fnv1a_64(text, hash_);
 }
 
 void event_log::finish(entry& e) {
-  hash_ = fnv1a_64(e.arg_count, hash_);
+  hash_ = hash_word(e.arg_count, hash_);
   ++total_events_;
   assert(allocated_entries_ <= capacity_events_);
 }

@@ -37,6 +37,9 @@ class event_log {
   static constexpr std::size_t max_args = 4;
 
   explicit event_log(std::size_t capacity_events);
+  ~event_log();
+  event_log(const event_log&) = delete;
+  event_log& operator=(const event_log&) = delete;
 
   // `format` must outlive the log (a string literal): it is kept, not copied. Arguments are
   // integers, booleans or text.
@@ -71,6 +74,12 @@ class event_log {
   // Entries live in fixed-size chunks, allocated as the ring first fills: recording never moves
   // an entry, and a short run does not pay for the whole ring.
   static constexpr std::size_t chunk_entries = 64;
+  // A destroyed log leaves its chunks to the next log on the same thread, up to this many: a
+  // campaign creates a context per run, and fresh memory for each costs page faults that
+  // dominate a short run.
+  static constexpr std::size_t max_spare_chunks = 64;
+  using chunk = std::unique_ptr<entry[]>;
+  static std::vector<chunk>& spare_chunks();
 
   entry& begin(std::chrono::nanoseconds time, std::string_view kind, std::string_view format);
   void finish(entry& e);
@@ -88,7 +97,7 @@ class event_log {
     } else {
       next_arg(e, arg_type::unsigned_integer) = static_cast<std::uint64_t>(value);
     }
-    hash_ = fnv1a_64(e.bits[e.arg_count - 1], hash_);
+    hash_ = hash_word(e.bits[e.arg_count - 1], hash_);
   }
   void add(entry& e, std::string_view text);
 
@@ -97,7 +106,7 @@ class event_log {
   std::uint64_t total_events_ = 0;
   std::size_t allocated_entries_ = 0;
   // A ring of capacity_events_ slots, reused so that recording allocates nothing once warm.
-  std::vector<std::unique_ptr<entry[]>> chunks_;
+  std::vector<chunk> chunks_;
 };
 
 }  // namespace loopcheck::sim

@@ -17,13 +17,13 @@ constexpr std::uint64_t fnv1a_64(std::string_view bytes, std::uint64_t state = f
   return state;
 }
 
-// Hashes the value's eight bytes little-endian first, whatever the host byte order.
-constexpr std::uint64_t fnv1a_64(std::uint64_t value, std::uint64_t state) {
-  for (int byte = 0; byte < 8; ++byte) {
-    state ^= (value >> (8 * byte)) & 0xffU;
-    state *= fnv1a_prime;
-  }
-  return state;
+// Folds a whole 64-bit word into the state in one step (FNV-1a's xor-multiply on the word,
+// then the high half folded down so later steps mix it too): the event log hashes several
+// integers per simulated step, and byte-at-a-time costs eight multiplies per word. Platform-
+// independent: it works on the value, not its bytes.
+constexpr std::uint64_t hash_word(std::uint64_t value, std::uint64_t state) {
+  state = (state ^ value) * fnv1a_prime;
+  return state ^ (state >> 32);
 }
 
 }  // namespace loopcheck::sim
