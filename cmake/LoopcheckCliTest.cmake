@@ -1,7 +1,8 @@
 # loopcheck_cli_test(NAME <test> ARGS <arg>... EXIT <code> [STDERR <text>] [STDOUT <regex>...]
 #                    [LABELS <label>...])
 # A ctest test that runs the loopcheck command with ARGS and checks its exit code, a text its
-# standard error must contain and regular expressions its standard output must match.
+# standard error must contain and regular expressions its standard output must match. Pass the
+# regular expressions as separate arguments (a quoted list would arrive as one expression).
 function(loopcheck_cli_test)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;EXIT;STDERR" "ARGS;STDOUT;LABELS")
   if(NOT arg_NAME OR NOT DEFINED arg_EXIT)
