@@ -35,6 +35,10 @@ struct variant_spec {
   // Empty: the variant must stay silent. Otherwise a run of it is caught when it reports a
   // finding of one of these kinds.
   std::vector<finding_kind> caught_by;
+  // True for a bug that is a real data race (or other sanitizer-visible fault) in real mode: in
+  // a sanitizer build run_scenario runs it in a child process (isolated_run.hpp), so that its
+  // report comes back as a finding instead of halting the program.
+  bool provokes_sanitizer_report_in_real_mode = false;
   bool is_reference() const { return caught_by.empty(); }
 };
 

@@ -1,5 +1,8 @@
 #include "loopcheck/harness/scenario_run.hpp"
 
+#include "loopcheck/harness/isolated_run.hpp"
+
+#include <algorithm>
 #include <cassert>
 #include <utility>
 #include <vector>
@@ -18,7 +21,17 @@ thread_local run_state* current_run = nullptr;
 
 }  // namespace
 
+// True when `spec` must run in a child process: see variant_spec.
+bool runs_isolated(const scenario& family, const run_spec& spec) {
+  if (spec.mode != run_mode::real || !isolate_sanitizer_reports()) return false;
+  const auto variants = family.variants();
+  return std::any_of(variants.begin(), variants.end(), [&](const variant_spec& v) {
+    return v.name == spec.variant && v.provokes_sanitizer_report_in_real_mode;
+  });
+}
+
 run_result run_scenario(const scenario& family, const run_spec& spec) {
+  if (runs_isolated(family, spec)) return run_isolated(spec, family);
   assert(current_run == nullptr && "run_scenario does not nest");
   run_state state;
   current_run = &state;

@@ -2,6 +2,8 @@
 // One run of a scenario, as every caller (campaigns, shrinking, replay, selftest) makes it:
 // the run's simulated contexts replay `spec.choices` when it has them, and the choices each
 // context made are collected into the result, whatever number of contexts the family creates.
+// A real-mode run of a variant that provokes a sanitizer report on purpose runs in a child
+// process in a sanitizer build (isolated_run.hpp).
 #include <cstddef>
 #include <optional>
 

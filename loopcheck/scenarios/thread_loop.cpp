@@ -14,7 +14,6 @@
 #include <future>
 #include <thread>
 
-#include "loopcheck/harness/isolated_run.hpp"
 #include "loopcheck/harness/scenario_registry.hpp"
 #include "loopcheck/harness/sim_run.hpp"
 #include "loopcheck/runtime/clock.hpp"
@@ -194,14 +193,11 @@ class thread_loop final : public harness::scenario {
             {"killed-daemon", "a daemon loop killed at exit with messages pending",
              {finding_kind::leaked_task, finding_kind::lost_write}},
             {"foreign-touch", "loop state touched from a foreign thread (a data race in real mode)",
-             {finding_kind::wrong_thread}}};
+             {finding_kind::wrong_thread}, /*provokes_sanitizer_report_in_real_mode=*/true}};
   }
   std::vector<harness::run_mode> modes() const override { return {harness::run_mode::sim, harness::run_mode::real}; }
 
   run_result run(const run_spec& spec) const override {
-    if (spec.mode == harness::run_mode::real && spec.variant == "foreign-touch" && harness::isolate_sanitizer_reports()) {
-      return harness::run_isolated(spec, *this);
-    }
     const auto messages = spec.option("messages");
     loop_owned_log log;
     run_result result = spec.mode == harness::run_mode::real ? run_real(spec.variant, log, messages) : run_sim(spec, log, messages);

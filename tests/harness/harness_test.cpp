@@ -45,6 +45,19 @@ harness::campaign_result campaign(std::vector<harness::target> targets, std::uin
   return harness::run_campaign(spec);
 }
 
+// Writes the JUnit report of `result` to `path`, checks it against the JUnit schema with
+// xmllint, and returns its text.
+std::string junit_validated_by_xmllint(const harness::campaign_result& result, const std::string& path) {
+  {
+    std::ofstream out(path);
+    harness::write_junit(out, result, harness::verdict_rule::gate);
+  }
+  const std::string command = std::string("xmllint --noout --schema ") + LOOPCHECK_JUNIT_XSD + " " + path;
+  BOOST_TEST(std::system(command.c_str()) == 0);
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(harness_runner)
@@ -149,15 +162,7 @@ BOOST_AUTO_TEST_CASE(json_report_has_the_versioned_schema_and_replay_commands) {
 
 BOOST_AUTO_TEST_CASE(junit_report_validates_against_the_junit_schema) {
   const auto result = campaign({target_of("ordered-saves", "reference"), target_of("reentrant-loop", "double-init")}, 4, 1);
-  const std::string path = "harness_junit_report.xml";
-  {
-    std::ofstream out(path);
-    harness::write_junit(out, result, harness::verdict_rule::gate);
-  }
-  const std::string command = std::string("xmllint --noout --schema ") + LOOPCHECK_JUNIT_XSD + " " + path;
-  BOOST_TEST(std::system(command.c_str()) == 0);
-  std::ifstream in(path);
-  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string xml = junit_validated_by_xmllint(result, "harness_junit_report.xml");
   BOOST_TEST(xml.find("failures=\"1\"") != std::string::npos);
   BOOST_TEST(xml.find("loopcheck replay reentrant-loop/double-init/") != std::string::npos);
 }
@@ -235,15 +240,7 @@ BOOST_AUTO_TEST_CASE(sanitizer_evidence_reaches_every_report) {
   BOOST_TEST(back.targets.at(0).first_findings.at(0).evidence == report.evidence);
   BOOST_TEST(back.targets.at(0).first_findings.at(0).kind == loopcheck::finding_kind::sanitizer_report);
 
-  const std::string path = "harness_junit_evidence.xml";
-  {
-    std::ofstream out(path);
-    harness::write_junit(out, result, harness::verdict_rule::gate);
-  }
-  const std::string command = std::string("xmllint --noout --schema ") + LOOPCHECK_JUNIT_XSD + " " + path;
-  BOOST_TEST(std::system(command.c_str()) == 0);
-  std::ifstream in(path);
-  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string xml = junit_validated_by_xmllint(result, "harness_junit_evidence.xml");
   BOOST_TEST(xml.find("<system-err>") != std::string::npos);
   BOOST_TEST(xml.find("Write of size 8 &lt;by thread T2&gt;") != std::string::npos);
 }

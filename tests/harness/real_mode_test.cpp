@@ -10,6 +10,7 @@
 #include "loopcheck/harness/replay_token.hpp"
 #include "loopcheck/harness/sanitizer_log.hpp"
 #include "loopcheck/harness/scenario_registry.hpp"
+#include "loopcheck/harness/scenario_run.hpp"
 
 namespace harness = loopcheck::harness;
 using loopcheck::finding;
@@ -63,13 +64,13 @@ BOOST_AUTO_TEST_CASE(every_variant_behaves_as_expected_on_every_seed) {
 }
 
 BOOST_AUTO_TEST_CASE(each_bug_is_caught_by_its_own_finding) {
-  const auto never_run = thread_loop().run(real_spec("never-run"));
+  const auto never_run = harness::run_scenario(thread_loop(), real_spec("never-run"));
   BOOST_TEST(count(never_run.findings, finding_kind::unawaited_task) == 4u);
   // Every delivery had started its request when the daemon was killed: leaked, not orphaned.
-  const auto killed = thread_loop().run(real_spec("killed-daemon"));
+  const auto killed = harness::run_scenario(thread_loop(), real_spec("killed-daemon"));
   BOOST_TEST(count(killed.findings, finding_kind::leaked_task) == 4u);
   BOOST_TEST(count(killed.findings, finding_kind::lost_write) == 1u);
-  const auto foreign = thread_loop().run(real_spec("foreign-touch"));
+  const auto foreign = harness::run_scenario(thread_loop(), real_spec("foreign-touch"));
   BOOST_TEST(count(foreign.findings, finding_kind::wrong_thread) == 1u);
 }
 
@@ -77,7 +78,7 @@ BOOST_AUTO_TEST_CASE(each_bug_is_caught_by_its_own_finding) {
 // in a child process, so that this test run (halt_on_error=1 in CI) does not halt — and the
 // report must come back as evidence; other builds see the wrong_thread finding only.
 BOOST_AUTO_TEST_CASE(foreign_touch_is_a_data_race_that_tsan_reports) {
-  const auto result = thread_loop().run(real_spec("foreign-touch"));
+  const auto result = harness::run_scenario(thread_loop(), real_spec("foreign-touch"));
   BOOST_TEST(count(result.findings, finding_kind::wrong_thread) == 1u);
 #if defined(__SANITIZE_THREAD__)
   BOOST_TEST(harness::isolate_sanitizer_reports());

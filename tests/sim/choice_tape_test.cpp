@@ -68,15 +68,21 @@ BOOST_AUTO_TEST_CASE(replaying_the_recorded_choices_repeats_the_run) {
 }
 
 BOOST_AUTO_TEST_CASE(an_empty_tape_runs_first_in_first_out_without_faults) {
-  const taped_run fifo = run_racers(options_for(0, sim::strategy_kind::fifo));
+  // The fifo strategy's order, without the '!' its seed's fault dice may add (a firing does not
+  // change the order: the racer does not yield for it).
+  std::string fifo_order = run_racers(options_for(0, sim::strategy_kind::fifo)).trace;
+  std::erase(fifo_order, '!');
+  BOOST_REQUIRE(fifo_order.size() == 12u);  // three racers, four rounds each
+  bool some_seed_fires_faults = false;
   for (std::uint64_t seed = 0; seed < 20; ++seed) {
     auto options = options_for(seed, sim::strategy_kind::random);
+    some_seed_fires_faults |= !run_racers(options).taken.faults.empty();
     options.replay_choices = sim::choice_tape{};
     const taped_run run = run_racers(options);
-    BOOST_TEST(run.trace.find('!') == std::string::npos);
-    BOOST_TEST(run.trace == fifo.trace.substr(0, run.trace.size()));
+    BOOST_TEST(run.trace == fifo_order);
     BOOST_TEST(run.taken.empty());
   }
+  BOOST_TEST(some_seed_fires_faults);  // the empty tape silenced dice that would have fired
 }
 
 BOOST_AUTO_TEST_CASE(a_tape_fires_a_fault_site_exactly_where_it_says) {
