@@ -49,11 +49,11 @@ struct run_spec {
   std::uint64_t seed = 0;
   sim::strategy_kind strategy = sim::strategy_kind::random;
   run_mode mode = run_mode::sim;
-  std::map<std::string, std::int64_t> options;  // every option of the family, defaults filled in
+  std::map<std::string, std::int64_t> options{};  // every option of the family, defaults filled in
   // When set, the run's simulated contexts replay these choices (one tape per context, in the
   // order the run creates them; contexts beyond the list get an empty tape) instead of the
   // strategy's and the seed's. Shrinking produces them.
-  std::optional<std::vector<sim::choice_tape>> choices;
+  std::optional<std::vector<sim::choice_tape>> choices{};
 
   std::int64_t option(const std::string& name) const;
 };

@@ -1,13 +1,14 @@
 #pragma once
 // Tracked spawning: the machinery under task scopes, loop threads and detached tasks. A tracked
-// task is a co_spawn'd coroutine whose registry entry follows it from spawn to end, and whose
-// frame reports itself when destroyed before finishing.
+// task is a coroutine started as co_spawn starts one, whose registry entry follows it from
+// spawn to end, and whose bottom frame reports it when destroyed before it finished.
 #include <exception>
 #include <memory>
 #include <source_location>
 #include <string_view>
-#include <type_traits>
 #include <utility>
+
+#include <boost/version.hpp>
 
 #include "loopcheck/runtime/asio.hpp"
 #include "loopcheck/runtime/task_registry.hpp"
@@ -19,15 +20,10 @@ namespace detail {
 std::string describe(const std::exception_ptr& error);
 void report_unobserved(task_record& task, const std::exception_ptr& error, std::string_view context);
 
-// The completion handler of a tracked co_spawn. Asio keeps it in the coroutine's bottom frame,
-// so it is destroyed without being invoked exactly when that frame is destroyed before the task
+// How a tracked task ends. It lives in the task's bottom frame (task_entry), so it is
+// destroyed without being invoked exactly when that frame is destroyed before the task
 // finished: before it started (an orphan) or while it was suspended (a leak). No extra
 // coroutine frame is needed to watch a task.
-//
-// Its cancellation slot is the task's signal. It is associated here rather than through
-// bind_cancellation_slot on purpose: a handler with no associated executor makes co_spawn
-// install a cancellation handler that holds no executor, so the record's signal never refers
-// back to the record (through the task's tracked executor) and the record can be recycled.
 template <typename OnDone>
 class task_completion {
  public:
@@ -38,14 +34,10 @@ class task_completion {
     if (record_) record_->on_frame_destroyed();
   }
 
-  using cancellation_slot_type = asio::cancellation_slot;
-  cancellation_slot_type get_cancellation_slot() const noexcept {
-    return record_ ? record_->cancel_signal().slot() : cancellation_slot_type();
-  }
+  task_record& record() const { return *record_; }
 
-  // OnDone: void(task_record&, std::exception_ptr); a result value is discarded.
-  template <typename... Result>
-  void operator()(std::exception_ptr error, Result&&...) {
+  // OnDone: void(task_record&, std::exception_ptr).
+  void operator()(std::exception_ptr error) {
     auto record = std::move(record_);
     record->mark_done();
     on_done_(*record, std::move(error));
@@ -56,6 +48,54 @@ class task_completion {
   OnDone on_done_;
 };
 
+// The task launch() is starting on this thread, if any: a task that runs to its end inside
+// launch() must not complete there (see task_entry).
+inline thread_local const task_record* task_being_launched = nullptr;
+
+// Holds one unit of outstanding work on the task's context while the task's bottom frame
+// lives, as co_spawn's work guard does: run() does not return while a task is parked outside
+// Asio's queues.
+class task_work_guard {
+ public:
+  explicit task_work_guard(task_record& task) noexcept : task_(task) { task_.work_started(); }
+  ~task_work_guard() { task_.work_finished(); }
+  task_work_guard(const task_work_guard&) = delete;
+  task_work_guard& operator=(const task_work_guard&) = delete;
+
+ private:
+  task_record& task_;
+};
+
+// The bottom frame of a tracked task, in place of co_spawn's entry point. It keeps what a
+// tracked task needs of co_spawn's (start on the task's executor, hold outstanding work, catch
+// the failure, never complete inside the spawning call) and drops what only a caller's
+// completion handler needs: a second work guard for the handler's executor, a hop through that
+// executor to invoke it, and a cancellation proxy that re-dispatches emits (loopcheck emits on
+// the task's executor already). Those are most of co_spawn's own cost per task
+// (docs/benchmarks.md, spawn_overhead).
+template <typename T, typename OnDone>
+asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executor> task_entry(
+    asio::awaitable<T> work, task_completion<OnDone> completion) {
+  const task_work_guard work_held(completion.record());
+  co_await asio::dispatch(asio::use_awaitable);
+  std::exception_ptr error;
+  try {
+    co_await std::move(work);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (task_being_launched != &completion.record()) {
+    completion(std::move(error));
+    co_return;
+  }
+  // Started and finished inline, inside spawn(): its end belongs after spawn() returns. Posted
+  // as a plain handler, not co_awaited: a co_await here would throw if the task was cancelled.
+  const asio::any_io_executor task_ex{tracked_executor(completion.record())};
+  asio::post(task_ex, [completion = std::move(completion), error = std::move(error)]() mutable {
+    completion(std::move(error));
+  });
+}
+
 // A registry entry for a task about to be spawned on `ex`, or null when the context is being
 // destroyed (then an orphan_spawn finding is recorded: the work would never run).
 task_ref new_task_record(const asio::any_io_executor& ex, std::string_view name, std::source_location site);
@@ -63,14 +103,21 @@ task_ref new_task_record(const asio::any_io_executor& ex, std::string_view name,
 task_ref new_task_record(const std::shared_ptr<registry_core>& core, const asio::any_io_executor& ex,
                          std::string_view name, std::source_location site);
 
-// Spawns `work` on the record's executor (new_task_record's `ex`).
+// Spawns `work` on the record's executor (new_task_record's `ex`), as co_spawn does but through
+// task_entry. The task's cancellation slot is its record's signal, so a recycled record lends
+// the next task the memory of its cancellation state.
 template <typename T, typename OnDone>
 void launch(const task_ref& record, asio::awaitable<T> work, OnDone on_done) {
-  // co_spawn picks its executor-free cancellation handler by this Asio trait (see task_completion).
-  static_assert(std::is_void_v<typename asio::associated_executor<
-                    task_completion<OnDone>, asio::any_io_executor>::asio_associated_executor_is_unspecialised>);
-  asio::any_io_executor task_ex{tracked_executor(*record)};
-  asio::co_spawn(task_ex, std::move(work), task_completion<OnDone>(record, std::move(on_done)));
+  const asio::any_io_executor task_ex{tracked_executor(*record)};
+  const auto slot = record->cancel_signal().slot();
+  struct launching {
+    const task_record* outer;
+    ~launching() { task_being_launched = outer; }
+  } const marked{std::exchange(task_being_launched, record.get())};
+  asio::detail::awaitable_handler<asio::any_io_executor, void>(
+      task_entry(std::move(work), task_completion<OnDone>(record, std::move(on_done))), task_ex, slot,
+      asio::cancellation_state(slot))
+      .launch();
 }
 
 }  // namespace detail

@@ -69,6 +69,12 @@ class task_record {
   void set_waiting_on(std::string_view what);
   asio::cancellation_signal& cancel_signal() { return cancel_; }
 
+  // Outstanding work held for the task (its bottom frame, the tracked_executor copies that
+  // track work): the first holder takes one unit of work on the inner executor's context, the
+  // last gives it back.
+  void work_started() noexcept;
+  void work_finished() noexcept;
+
   // The task's index in its owner's list of live tasks (a task scope's), so the owner removes
   // it in O(1). Guarded by the owner's lock.
   std::size_t owner_index = 0;
@@ -82,10 +88,6 @@ class task_record {
   task_record() = default;
   ~task_record() = default;
 
-  // Outstanding work held for the tracked_executor copies that track work: the first takes one
-  // unit of work on the inner executor's context, the last gives it back.
-  void work_started() noexcept;
-  void work_finished() noexcept;
   void sync_work() noexcept;  // makes work_ match work_refs_
 
   std::atomic<std::size_t> refs_{0};
@@ -98,8 +100,8 @@ class task_record {
   std::atomic<bool> leak_reported_{false};
   std::atomic<bool> has_waiting_on_{false};  // waiting_on_ is not empty; read without the lock
   std::string waiting_on_;                   // guarded by the core's mutex
-  // Kept across reuse on purpose: the cancellation handler co_spawn installs stays in it after
-  // the task ends, and the next task's handler takes its place in the same memory.
+  // Kept across reuse on purpose: the cancellation state a task installs stays in it after
+  // the task ends, and the next task's state takes its place in the same memory.
   asio::cancellation_signal cancel_;
   asio::any_io_executor inner_;  // the task's executor, untracked (it holds no work)
   // inner_'s target when it is an io_context's executor: then handlers and work go to it

@@ -2,10 +2,12 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "loopcheck/runtime/clock.hpp"
+#include "loopcheck/runtime/spawn.hpp"
 #include "tests/support/run_root.hpp"
 #include "tests/support/task_scope_cases.hpp"
 
@@ -25,6 +27,21 @@ std::chrono::steady_clock::duration run_case(Case& c, const loopcheck::findings_
   BOOST_TEST(!error);
   c.check(findings);
   return std::chrono::steady_clock::now() - started;
+}
+
+asio::awaitable<void> count_at_once(int& n) {
+  ++n;
+  co_return;
+}
+
+asio::awaitable<void> cancel_scope(loopcheck::task_scope& scope) {
+  scope.cancel();
+  co_return;
+}
+
+asio::awaitable<void> fail_at_once() {
+  throw std::runtime_error("at once");
+  co_return;
 }
 
 }  // namespace
@@ -86,6 +103,55 @@ BOOST_AUTO_TEST_CASE(spawn_before_the_loop_runs_is_queued_not_lost) {
   BOOST_TEST((order == std::vector<int>{7}));
   BOOST_TEST(scope.live() == 0u);
   BOOST_TEST(findings.size() == 0u);
+}
+
+// co_spawn's entry point co_awaits once more after a task's body when the body never
+// suspended, and that co_await threw operation_aborted out of run() for a task cancelled
+// before it started (here by a sibling that runs first). A tracked task ends quietly: the
+// cancellation is the scope's, not a failure.
+BOOST_AUTO_TEST_CASE(a_task_cancelled_before_it_starts_ends_quietly) {
+  asio::io_context ctx;
+  loopcheck::scoped_finding_capture findings;
+  std::vector<int> order;
+  loopcheck::task_scope scope(ctx.get_executor(), "cancelled-early");
+  scope.spawn("canceller", cancel_scope(scope));
+  scope.spawn("never-started", cases::append_after(order, 1, 1h));
+  bool joined = false;
+  const auto error = run_root(ctx, [&]() -> asio::awaitable<void> {
+    co_await scope.join();
+    joined = true;
+  });
+  BOOST_TEST(!error);
+  BOOST_TEST(joined);
+  BOOST_TEST(order.empty());
+  BOOST_TEST(scope.live() == 0u);
+  BOOST_TEST(findings.size() == 0u);
+}
+
+// A task spawned from its context's thread starts inside spawn(), as with co_spawn; one that
+// finishes there still ends after spawn() returns, so no completion runs inside the caller.
+BOOST_AUTO_TEST_CASE(a_task_that_finishes_inside_spawn_ends_after_spawn_returns) {
+  asio::io_context ctx;
+  loopcheck::scoped_finding_capture findings;
+  int ran = 0;
+  std::size_t live_after_spawn = 0;
+  std::size_t findings_after_spawn = 99;
+  const auto error = run_root(ctx, [&]() -> asio::awaitable<void> {
+    loopcheck::task_scope scope(ctx.get_executor(), "instant");
+    scope.spawn("no-suspension", count_at_once(ran));
+    live_after_spawn = scope.live();
+    loopcheck::spawn_detached(ctx.get_executor(), "fails-at-once", fail_at_once());
+    findings_after_spawn = findings.size();
+    co_await scope.join();
+  });
+  BOOST_TEST(!error);
+  BOOST_TEST(ran == 1);                // started inline
+  BOOST_TEST(live_after_spawn == 1u);  // but not completed inside spawn()
+  BOOST_TEST(findings_after_spawn == 0u);
+  const auto found = findings.snapshot();
+  BOOST_REQUIRE(found.size() == 1u);
+  BOOST_TEST(found[0].kind == loopcheck::finding_kind::unobserved_exception);
+  BOOST_TEST(found[0].task_name == "fails-at-once");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
