@@ -17,6 +17,12 @@ namespace loopcheck {
 
 namespace detail {
 
+// launch() starts a task through Asio's coroutine machinery as co_spawn does (awaitable_handler,
+// the entry-point frame type, the parent cancellation slot), which is not public API: written
+// against Boost 1.81 (Debian 12). Re-check task_entry against co_spawn_entry_point before
+// building with another Boost.
+static_assert(BOOST_VERSION / 100 == 1081, "loopcheck's task launch is written against Boost 1.81's Asio internals");
+
 std::string describe(const std::exception_ptr& error);
 void report_unobserved(task_record& task, const std::exception_ptr& error, std::string_view context);
 
@@ -70,19 +76,26 @@ class task_work_guard {
 // tracked task needs of co_spawn's (start on the task's executor, hold outstanding work, catch
 // the failure, never complete inside the spawning call) and drops what only a caller's
 // completion handler needs: a second work guard for the handler's executor, a hop through that
-// executor to invoke it, and a cancellation proxy that re-dispatches emits (loopcheck emits on
-// the task's executor already). Those are most of co_spawn's own cost per task
-// (docs/benchmarks.md, spawn_overhead).
+// executor to invoke it, and a cancellation handler between the caller's slot and the task.
+// Those are most of co_spawn's own cost per task (docs/benchmarks.md, spawn_overhead).
 template <typename T, typename OnDone>
 asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executor> task_entry(
     asio::awaitable<T> work, task_completion<OnDone> completion) {
   const task_work_guard work_held(completion.record());
   co_await asio::dispatch(asio::use_awaitable);
+  // On the task's context now, where cancellation is emitted: connect the task's cancellation
+  // state to its record's signal here rather than in launch(), which may run on another thread.
+  co_await asio::this_coro::reset_cancellation_state();
   std::exception_ptr error;
-  try {
-    co_await std::move(work);
-  } catch (...) {
-    error = std::current_exception();
+  if (completion.record().cancel_requested()) {  // before the state was connected
+    error = std::make_exception_ptr(
+        boost::system::system_error(asio::error::operation_aborted, "cancelled before it started"));
+  } else {
+    try {
+      co_await std::move(work);
+    } catch (...) {
+      error = std::current_exception();
+    }
   }
   if (task_being_launched != &completion.record()) {
     completion(std::move(error));
@@ -105,18 +118,17 @@ task_ref new_task_record(const std::shared_ptr<registry_core>& core, const asio:
 
 // Spawns `work` on the record's executor (new_task_record's `ex`), as co_spawn does but through
 // task_entry. The task's cancellation slot is its record's signal, so a recycled record lends
-// the next task the memory of its cancellation state.
+// the next task the memory of its cancellation state; task_entry connects it.
 template <typename T, typename OnDone>
 void launch(const task_ref& record, asio::awaitable<T> work, OnDone on_done) {
   const asio::any_io_executor task_ex{tracked_executor(*record)};
-  const auto slot = record->cancel_signal().slot();
   struct launching {
     const task_record* outer;
     ~launching() { task_being_launched = outer; }
   } const marked{std::exchange(task_being_launched, record.get())};
   asio::detail::awaitable_handler<asio::any_io_executor, void>(
-      task_entry(std::move(work), task_completion<OnDone>(record, std::move(on_done))), task_ex, slot,
-      asio::cancellation_state(slot))
+      task_entry(std::move(work), task_completion<OnDone>(record, std::move(on_done))), task_ex,
+      record->cancel_signal().slot(), asio::cancellation_state())
       .launch();
 }
 

@@ -55,6 +55,11 @@ void task_record::sync_work() noexcept {
   work_lock_.clear(std::memory_order_release);
 }
 
+void task_record::cancel() {
+  cancel_requested_.store(true, std::memory_order_release);
+  cancel_.emit(asio::cancellation_type::terminal);
+}
+
 void task_record::mark_done() { state_.store(task_state::done, std::memory_order_release); }
 
 void task_record::on_frame_destroyed() {
@@ -121,6 +126,7 @@ task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any
   record->spawned_at_ = last_now_;
   record->state_.store(task_state::scheduled, std::memory_order_relaxed);
   record->leak_reported_.store(false, std::memory_order_relaxed);
+  record->cancel_requested_.store(false, std::memory_order_relaxed);
   record->inner_ = std::move(inner);
   record->io_inner_ = record->inner_.target<asio::io_context::executor_type>();
   record->owner_index = 0;
@@ -185,7 +191,7 @@ void registry_core::cancel_all() {
       if (r->state() != task_state::done) live.emplace_back(r);
     }
   }
-  for (auto& task : live) task->cancel_signal().emit(asio::cancellation_type::terminal);
+  for (auto& task : live) task->cancel();
 }
 
 std::chrono::nanoseconds registry_core::now() const {

@@ -41,7 +41,7 @@ class task_record;
 
 // A counted reference to a task record. Records are recycled by their registry, so the count is
 // intrusive: no control block per task, and a recycled record keeps its cancellation signal
-// (whose memory Asio reuses for the next task's cancellation handler).
+// (whose memory Asio reuses for the next task's cancellation state).
 using task_ref = boost::intrusive_ptr<task_record>;
 void intrusive_ptr_add_ref(task_record* task) noexcept;
 void intrusive_ptr_release(task_record* task) noexcept;
@@ -67,6 +67,12 @@ class task_record {
   void report_leak(std::string_view why);
 
   void set_waiting_on(std::string_view what);
+  // Requests terminal cancellation. Call on the task's context (where its cancellation state
+  // is connected and used). A request that comes before the task began is kept: the task then
+  // ends as cancelled without running.
+  void cancel();
+  bool cancel_requested() const { return cancel_requested_.load(std::memory_order_acquire); }
+  // The signal behind the task's cancellation slot.
   asio::cancellation_signal& cancel_signal() { return cancel_; }
 
   // Outstanding work held for the task (its bottom frame, the tracked_executor copies that
@@ -98,6 +104,7 @@ class task_record {
   std::chrono::nanoseconds spawned_at_{0};
   std::atomic<task_state> state_{task_state::scheduled};
   std::atomic<bool> leak_reported_{false};
+  std::atomic<bool> cancel_requested_{false};
   std::atomic<bool> has_waiting_on_{false};  // waiting_on_ is not empty; read without the lock
   std::string waiting_on_;                   // guarded by the core's mutex
   // Kept across reuse on purpose: the cancellation state a task installs stays in it after

@@ -144,7 +144,7 @@ void task_scope::cancel() {
       std::lock_guard lock(st->mutex);
       live = st->live;
     }
-    for (auto& task : live) task->cancel_signal().emit(asio::cancellation_type::terminal);
+    for (auto& task : live) task->cancel();
   });
 }
 

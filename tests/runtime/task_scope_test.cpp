@@ -34,6 +34,19 @@ asio::awaitable<void> count_at_once(int& n) {
   co_return;
 }
 
+asio::awaitable<void> count_after_dispatch(int& n) {
+  co_await asio::dispatch(asio::use_awaitable);  // runs inline: the task stays inside spawn()
+  ++n;
+}
+
+// Spawns a task that finishes at once into its own scope, then counts.
+asio::awaitable<void> spawn_and_count(loopcheck::task_scope& scope, int& n, std::vector<std::size_t>& live_after_spawn) {
+  scope.spawn("child", count_at_once(n));
+  live_after_spawn.push_back(scope.live());
+  ++n;
+  co_return;
+}
+
 asio::awaitable<void> cancel_scope(loopcheck::task_scope& scope) {
   scope.cancel();
   co_return;
@@ -115,7 +128,9 @@ BOOST_AUTO_TEST_CASE(a_task_cancelled_before_it_starts_ends_quietly) {
   std::vector<int> order;
   loopcheck::task_scope scope(ctx.get_executor(), "cancelled-early");
   scope.spawn("canceller", cancel_scope(scope));
-  scope.spawn("never-started", cases::append_after(order, 1, 1h));
+  // Long enough to tell (were it to run, the test would take 2 s and see it append), short
+  // enough that a regression fails instead of hanging.
+  scope.spawn("never-started", cases::append_after(order, 1, 2s));
   bool joined = false;
   const auto error = run_root(ctx, [&]() -> asio::awaitable<void> {
     co_await scope.join();
@@ -129,24 +144,30 @@ BOOST_AUTO_TEST_CASE(a_task_cancelled_before_it_starts_ends_quietly) {
 }
 
 // A task spawned from its context's thread starts inside spawn(), as with co_spawn; one that
-// finishes there still ends after spawn() returns, so no completion runs inside the caller.
+// finishes there (at once, after a dispatch that ran inline, or after spawning and finishing a
+// task of its own) still ends after spawn() returns, so no completion runs inside the caller.
 BOOST_AUTO_TEST_CASE(a_task_that_finishes_inside_spawn_ends_after_spawn_returns) {
   asio::io_context ctx;
   loopcheck::scoped_finding_capture findings;
   int ran = 0;
-  std::size_t live_after_spawn = 0;
+  std::vector<std::size_t> live_after_spawn;
   std::size_t findings_after_spawn = 99;
   const auto error = run_root(ctx, [&]() -> asio::awaitable<void> {
     loopcheck::task_scope scope(ctx.get_executor(), "instant");
     scope.spawn("no-suspension", count_at_once(ran));
-    live_after_spawn = scope.live();
+    live_after_spawn.push_back(scope.live());
+    scope.spawn("inline-dispatch", count_after_dispatch(ran));
+    live_after_spawn.push_back(scope.live());
+    scope.spawn("parent", spawn_and_count(scope, ran, live_after_spawn));
+    live_after_spawn.push_back(scope.live());
     loopcheck::spawn_detached(ctx.get_executor(), "fails-at-once", fail_at_once());
     findings_after_spawn = findings.size();
     co_await scope.join();
   });
   BOOST_TEST(!error);
-  BOOST_TEST(ran == 1);                // started inline
-  BOOST_TEST(live_after_spawn == 1u);  // but not completed inside spawn()
+  BOOST_TEST(ran == 4);  // each started inline
+  // Nothing completed inside a spawn(), nested ones included.
+  BOOST_TEST((live_after_spawn == std::vector<std::size_t>{1, 2, 4, 4}), boost::test_tools::per_element());
   BOOST_TEST(findings_after_spawn == 0u);
   const auto found = findings.snapshot();
   BOOST_REQUIRE(found.size() == 1u);
