@@ -61,15 +61,16 @@ inline thread_local const task_record* task_being_launched = nullptr;
 // Holds one unit of outstanding work on the task's context while the task's bottom frame
 // lives, as co_spawn's work guard does: run() does not return while a task is parked outside
 // Asio's queues.
+// Counted: the record must outlive the work it gives back, whoever else lets go of it first.
 class task_work_guard {
  public:
-  explicit task_work_guard(task_record& task) noexcept : task_(task) { task_.work_started(); }
-  ~task_work_guard() { task_.work_finished(); }
+  explicit task_work_guard(task_record& task) noexcept : task_(&task) { task_->work_started(); }
+  ~task_work_guard() { task_->work_finished(); }
   task_work_guard(const task_work_guard&) = delete;
   task_work_guard& operator=(const task_work_guard&) = delete;
 
  private:
-  task_record& task_;
+  const task_ref task_;
 };
 
 // The bottom frame of a tracked task, in place of co_spawn's entry point. It keeps what a
