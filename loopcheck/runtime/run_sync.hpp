@@ -53,7 +53,13 @@ std::future<T> spawn_for_future(const asio::any_io_executor& ex, std::string_vie
                                 std::source_location site) {
   auto promise = std::make_shared<std::promise<T>>();
   auto future = promise->get_future();
-  auto record = spawn_tracked(ex, name, fulfil(promise, std::move(work)), [](task_record&, std::exception_ptr) {}, site);
+  // fulfil() catches everything, so a failure reaching on_done means it never ran: the task was
+  // cancelled before it began. The future gets that, not a broken promise.
+  auto record = spawn_tracked(ex, name, fulfil(promise, std::move(work)),
+                              [promise](task_record&, std::exception_ptr error) {
+                                if (error) promise->set_exception(error);
+                              },
+                              site);
   if (!record) {
     promise->set_exception(std::make_exception_ptr(
         std::runtime_error(fmt::format("task '{}' was handed to an execution context that will never run it", name))));

@@ -25,6 +25,14 @@ asio::awaitable<int> increment(std::shared_ptr<int> counter, int result) {
   co_return result;
 }
 
+// Holds the loop until `release`, then cancels every task of the loop.
+asio::awaitable<int> hold_then_cancel_all(std::future<void> release) {
+  release.wait();
+  auto ex = co_await asio::this_coro::executor;
+  loopcheck::task_registry::of(ex).cancel_all();
+  co_return 0;
+}
+
 asio::awaitable<void> fail_soon() {
   co_await loopcheck::sleep_for(1ms);
   throw std::runtime_error("boom");
@@ -106,6 +114,27 @@ BOOST_AUTO_TEST_CASE(cancelling_while_other_threads_submit) {
     }
   }
   BOOST_TEST(aborted == submitters * tasks_per_submitter);
+  BOOST_TEST(findings.size() == 0u);
+}
+
+// The loop is held inside one task while another is queued behind it; the first then cancels
+// every task, so the second is cancelled before it began: its future says so (it used to be a
+// broken promise, its body never having run).
+BOOST_AUTO_TEST_CASE(a_task_cancelled_before_it_began_fails_its_future_with_the_cancellation) {
+  loopcheck::scoped_finding_capture findings;
+  loopcheck::loop_thread loop("held");
+  std::promise<void> release;
+  auto first = loop.submit("holder", hold_then_cancel_all(release.get_future()));
+  auto second = loop.submit("queued", add_later(1, 2, 1h));
+  release.set_value();
+  BOOST_TEST(first.get() == 0);
+  try {
+    second.get();
+    BOOST_FAIL("the queued task ran");
+  } catch (const boost::system::system_error& e) {
+    BOOST_TEST(e.code() == asio::error::operation_aborted);
+  }
+  BOOST_TEST(loop.stop() == loopcheck::stop_outcome::drained);
   BOOST_TEST(findings.size() == 0u);
 }
 
