@@ -160,8 +160,8 @@ asio::awaitable<void> back_up(persistent_dict::state& st) {
 }
 
 asio::awaitable<void> run_backup(state_ptr st) {
-  // co_spawn starts the task inline inside the mutation that requested it: yield once, so the
-  // rest of the caller's burst of mutations coalesces into this backup.
+  // The task starts inline inside the mutation that requested it (as with co_spawn): yield
+  // once, so the rest of the caller's burst of mutations coalesces into this backup.
   co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
   st->backup_queued = false;
   co_await wait_for_quiet(st);
