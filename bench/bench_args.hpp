@@ -1,8 +1,7 @@
 #pragma once
 // Command-line arguments of a benchmark: positional, optional, range-checked by CLI11. A bad
-// argument prints CLI11's message and the usage, and the benchmark exits 2.
+// argument prints CLI11's message (and a pointer to --help), and the benchmark exits 2.
 #include <cstdlib>
-#include <exception>
 
 #include <CLI/CLI.hpp>
 

@@ -15,12 +15,10 @@
 //
 //   pdict_vs_sqlite [rounds=3] [max_upserts=200] [round_budget_seconds=2]
 #include <sqlite3.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -5,7 +5,6 @@
 //
 //   scenario_throughput [sim_seeds=200] [real_seeds=3]
 #include <cstdio>
-#include <cstdlib>
 #include <numeric>
 #include <string>
 

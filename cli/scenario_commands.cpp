@@ -256,7 +256,10 @@ int scenario_commands::replay() {
   const auto second = harness::run_scenario(*family, *spec);
   fmt::print("replay {}: {} finding(s), event hash {:016x}, {} steps\n", token_, first.findings.size(), first.event_hash,
              first.steps);
-  for (const auto& f : first.findings) fmt::print("  {}\n", format(f));
+  for (const auto& f : first.findings) {
+    fmt::print("  {}\n", format(f));
+    if (!f.evidence.empty()) fmt::print("{}\n", f.evidence);  // replay is where a reader wants it whole
+  }
   if (first.event_hash != second.event_hash || first.findings.size() != second.findings.size()) {
     fmt::print(std::cerr, "loopcheck: determinism check failed: two runs of {} differ (hash {:016x} vs {:016x})\n", token_,
                first.event_hash, second.event_hash);

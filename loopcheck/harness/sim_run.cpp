@@ -1,6 +1,7 @@
 #include "loopcheck/harness/sim_run.hpp"
 
 #include <fmt/format.h>
+#include <utility>
 
 #include "loopcheck/harness/scenario_run.hpp"
 #include "loopcheck/runtime/spawn.hpp"
@@ -18,7 +19,7 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
   run_result result;
   std::shared_ptr<findings_log> log;
   {
-    sim::sim_context context(options);
+    sim::sim_context context(std::move(options));
     auto ex = asio::any_io_executor(context.get_executor());
     log = task_registry::of(context).findings();
     auto core = task_registry::of(context).core();

@@ -129,7 +129,7 @@ void launch(const task_ref& record, asio::awaitable<T> work, OnDone on_done) {
   } const marked{std::exchange(task_being_launched, record.get())};
   asio::detail::awaitable_handler<asio::any_io_executor, void>(
       task_entry(std::move(work), task_completion<OnDone>(record, std::move(on_done))), task_ex,
-      record->cancel_signal().slot(), asio::cancellation_state())
+      record->cancellation_slot(), asio::cancellation_state())
       .launch();
 }
 

@@ -129,8 +129,7 @@ task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any
   record->cancel_requested_.store(false, std::memory_order_relaxed);
   record->inner_ = std::move(inner);
   record->io_inner_ = record->inner_.target<asio::io_context::executor_type>();
-  record->owner_index = 0;
-  record->prev_ = nullptr;
+  assert(record->prev_ == nullptr);  // cleared when it left the live list
   record->next_ = head_;
   if (head_ != nullptr) head_->prev_ = record;
   head_ = record;

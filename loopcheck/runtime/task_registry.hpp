@@ -72,8 +72,9 @@ class task_record {
   // ends as cancelled without running.
   void cancel();
   bool cancel_requested() const { return cancel_requested_.load(std::memory_order_acquire); }
-  // The signal behind the task's cancellation slot.
-  asio::cancellation_signal& cancel_signal() { return cancel_; }
+  // The task's cancellation slot, for its bottom frame. Emit through cancel(), which also keeps
+  // a request made before the task began.
+  asio::cancellation_slot cancellation_slot() { return cancel_.slot(); }
 
   // Outstanding work held for the task (its bottom frame, the tracked_executor copies that
   // track work): the first holder takes one unit of work on the inner executor's context, the
@@ -189,9 +190,6 @@ class task_registry : public asio::execution_context::service {
   static task_registry& of(const asio::any_io_executor& ex);
 
   const std::shared_ptr<registry_core>& core() const { return core_; }
-  task_ref add(const asio::any_io_executor& ex, std::string_view name, std::source_location site) {
-    return core_->add(core_, ex, name, site);
-  }
   std::vector<task_info> snapshot() const { return core_->snapshot(); }
   std::size_t live_count() const { return core_->live_count(); }
   const std::shared_ptr<findings_log>& findings() const { return core_->log(); }

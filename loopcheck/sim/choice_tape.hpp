@@ -34,7 +34,6 @@ struct choice_tape {
   std::vector<fault_choice> faults;       // in the order they fired
 
   bool empty() const { return schedule.empty() && faults.empty(); }
-  std::size_t size() const { return schedule.size() + faults.size(); }
   bool operator==(const choice_tape&) const = default;
 
   // The index to run at `step`: the tape's choice, else 0 (the oldest).

@@ -6,7 +6,6 @@
 #include <cassert>
 #include <concepts>
 #include <cstddef>
-#include <memory>
 #include <new>
 #include <type_traits>
 #include <utility>

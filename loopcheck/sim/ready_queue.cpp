@@ -95,10 +95,7 @@ ready_choice ready_queue::take(std::size_t index) {
 
 ready_entry ready_queue::take_oldest() {
   assert(!entries_.empty());
-  ready_entry entry = std::move(entries_.front());
-  entries_.pop_front();
-  if ((entry.chain & own_chain_bit) != 0) pct_priority_.erase(entry.chain);
-  return entry;
+  return take(0).entry;
 }
 
 }  // namespace loopcheck::sim

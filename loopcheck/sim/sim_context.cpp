@@ -4,6 +4,7 @@
 #include <cassert>
 #include <fmt/format.h>
 #include <string>
+#include <utility>
 
 #include "loopcheck/runtime/task_registry.hpp"
 #include "loopcheck/sim/asio_thread_frame.hpp"
@@ -34,7 +35,7 @@ std::uint64_t current_chain() {
 }
 
 sim_context::sim_context(sim_options options)
-    : options_(options), log_(options.event_log_capacity_events), ready_(options.strategy, options.seed) {
+    : options_(std::move(options)), log_(options_.event_log_capacity_events), ready_(options_.strategy, options_.seed) {
   clock_ = new sim_clock(*this);
   asio::add_service<clock_service>(*this, clock_);
   faults_ = new fault_points(*this, options_.seed, options_.replay_choices ? &*options_.replay_choices : nullptr);

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <string>
+#include <utility>
 
 #include "loopcheck/harness/replay_token.hpp"
 #include "loopcheck/harness/scenario_registry.hpp"
@@ -84,32 +85,35 @@ harness::shrink_result shrink_first_failure(const harness::scenario& family) {
   return {};
 }
 
+// The shrunk failure's only tape, once it is shown to replay the failure and to be needed: the
+// same run on an empty tape (first in first out, no faults) passes.
+sim::choice_tape only_tape(const harness::scenario& family, const harness::shrink_result& shrunk) {
+  BOOST_REQUIRE(shrunk.minimal.choices.has_value());
+  BOOST_REQUIRE(shrunk.minimal.choices->size() == 1u);
+  BOOST_TEST(!harness::run_scenario(family, shrunk.minimal).findings.empty());
+  auto plain = shrunk.minimal;
+  plain.choices = std::vector<sim::choice_tape>{sim::choice_tape{}};
+  BOOST_TEST(harness::run_scenario(family, plain).findings.empty());
+  return shrunk.minimal.choices->front();
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(harness_choice_shrinking)
 
 BOOST_AUTO_TEST_CASE(a_failure_that_needs_one_fault_firing_shrinks_to_that_firing) {
   const fault_needle family;
-  const auto shrunk = shrink_first_failure(family);
-  BOOST_REQUIRE(shrunk.minimal.choices.has_value());
-  BOOST_REQUIRE(shrunk.minimal.choices->size() == 1u);
-  const sim::choice_tape& tape = shrunk.minimal.choices->front();
+  const auto tape = only_tape(family, shrink_first_failure(family));
   BOOST_TEST(tape.schedule.empty());
   BOOST_REQUIRE(tape.faults.size() == 1u);
   BOOST_TEST(tape.faults.front().site == "needle.b");
-  BOOST_TEST(!shrunk.outcome.findings.empty());
-  BOOST_TEST(!harness::run_scenario(family, shrunk.minimal).findings.empty());  // the tape replays the failure
 }
 
 BOOST_AUTO_TEST_CASE(a_failure_that_needs_one_scheduling_choice_shrinks_to_that_choice) {
   const order_needle family;
-  const auto shrunk = shrink_first_failure(family);
-  BOOST_REQUIRE(shrunk.minimal.choices.has_value());
-  BOOST_REQUIRE(shrunk.minimal.choices->size() == 1u);
-  const sim::choice_tape& tape = shrunk.minimal.choices->front();
+  const auto tape = only_tape(family, shrink_first_failure(family));
   BOOST_TEST(tape.faults.empty());
   BOOST_TEST(tape.schedule.size() == 1u, sim::to_string(tape));
-  BOOST_TEST(!harness::run_scenario(family, shrunk.minimal).findings.empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_minimal_token_with_choices_parses_back_and_replays_the_failure) {
@@ -134,13 +138,15 @@ BOOST_AUTO_TEST_CASE(a_minimal_token_with_choices_parses_back_and_replays_the_fa
 }
 
 BOOST_AUTO_TEST_CASE(a_token_with_bad_choices_is_refused) {
-  std::string error;
-  for (const char* token : {"ordered-saves/task-per-save/0/random/sim/choices:s1.0",
-                            "ordered-saves/task-per-save/0/random/sim/batches=3/crash_at=1",
-                            "rapid-turnover/reference/0/random/real/choices:s1.1"}) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"ordered-saves/task-per-save/0/random/sim/choices:s1.0", "needs a positive index"},
+      {"ordered-saves/task-per-save/0/random/sim/batches=3/crash_at=1", "is not choices:"},
+      {"rapid-turnover/reference/0/random/real/choices:s1.1", "replay only in sim mode"}};
+  for (const auto& [token, why] : cases) {
     BOOST_TEST_CONTEXT(token) {
+      std::string error;
       BOOST_TEST(!harness::parse_replay_token(token, error).has_value());
-      BOOST_TEST(!error.empty());
+      BOOST_TEST(error.find(why) != std::string::npos, error);
     }
   }
 }

@@ -2,7 +2,6 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -29,11 +28,6 @@ std::chrono::steady_clock::duration run_case(Case& c, const loopcheck::findings_
   return std::chrono::steady_clock::now() - started;
 }
 
-asio::awaitable<void> count_at_once(int& n) {
-  ++n;
-  co_return;
-}
-
 asio::awaitable<void> count_after_dispatch(int& n) {
   co_await asio::dispatch(asio::use_awaitable);  // runs inline: the task stays inside spawn()
   ++n;
@@ -41,7 +35,7 @@ asio::awaitable<void> count_after_dispatch(int& n) {
 
 // Spawns a task that finishes at once into its own scope, then counts.
 asio::awaitable<void> spawn_and_count(loopcheck::task_scope& scope, int& n, std::vector<std::size_t>& live_after_spawn) {
-  scope.spawn("child", count_at_once(n));
+  scope.spawn("child", cases::count_at_once(n));
   live_after_spawn.push_back(scope.live());
   ++n;
   co_return;
@@ -49,11 +43,6 @@ asio::awaitable<void> spawn_and_count(loopcheck::task_scope& scope, int& n, std:
 
 asio::awaitable<void> cancel_scope(loopcheck::task_scope& scope) {
   scope.cancel();
-  co_return;
-}
-
-asio::awaitable<void> fail_at_once() {
-  throw std::runtime_error("at once");
   co_return;
 }
 
@@ -151,22 +140,27 @@ BOOST_AUTO_TEST_CASE(a_task_that_finishes_inside_spawn_ends_after_spawn_returns)
   loopcheck::scoped_finding_capture findings;
   int ran = 0;
   std::vector<std::size_t> live_after_spawn;
+  std::vector<int> ran_after_spawn;
   std::size_t findings_after_spawn = 99;
   const auto error = run_root(ctx, [&]() -> asio::awaitable<void> {
     loopcheck::task_scope scope(ctx.get_executor(), "instant");
-    scope.spawn("no-suspension", count_at_once(ran));
+    scope.spawn("no-suspension", cases::count_at_once(ran));
     live_after_spawn.push_back(scope.live());
+    ran_after_spawn.push_back(ran);
     scope.spawn("inline-dispatch", count_after_dispatch(ran));
     live_after_spawn.push_back(scope.live());
+    ran_after_spawn.push_back(ran);
     scope.spawn("parent", spawn_and_count(scope, ran, live_after_spawn));
     live_after_spawn.push_back(scope.live());
-    loopcheck::spawn_detached(ctx.get_executor(), "fails-at-once", fail_at_once());
+    ran_after_spawn.push_back(ran);
+    loopcheck::spawn_detached(ctx.get_executor(), "fails-at-once", cases::fail_at_once());
     findings_after_spawn = findings.size();
     co_await scope.join();
   });
   BOOST_TEST(!error);
-  BOOST_TEST(ran == 4);  // each started inline
-  // Nothing completed inside a spawn(), nested ones included.
+  // Each ran inside its spawn() (the parent with its child)...
+  BOOST_TEST((ran_after_spawn == std::vector<int>{1, 2, 4}), boost::test_tools::per_element());
+  // ...and none completed inside it, nested ones included.
   BOOST_TEST((live_after_spawn == std::vector<std::size_t>{1, 2, 4, 4}), boost::test_tools::per_element());
   BOOST_TEST(findings_after_spawn == 0u);
   const auto found = findings.snapshot();

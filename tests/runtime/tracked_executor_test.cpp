@@ -14,9 +14,11 @@
 #include "loopcheck/runtime/task_scope.hpp"
 #include "loopcheck/runtime/waiter_list.hpp"
 #include "tests/support/run_root.hpp"
+#include "tests/support/task_scope_cases.hpp"
 
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
+namespace cases = loopcheck::testing::task_scope_cases;
 
 namespace {
 
@@ -53,22 +55,12 @@ asio::awaitable<void> sleep_then_count(std::chrono::milliseconds d, int& done) {
   ++done;
 }
 
-asio::awaitable<void> throw_now() {
-  throw std::runtime_error("boom");
-  co_return;
-}
-
-asio::awaitable<void> count(int& done) {
-  ++done;
-  co_return;
-}
-
 // Several rounds on one context, so later rounds run in recycled records whose signals still
 // hold the previous tasks' cancellation handlers.
 asio::awaitable<void> cancel_rounds(asio::io_context& ctx, int& slept, int& counted) {
   for (int round = 0; round < 3; ++round) {
     loopcheck::task_scope quick(ctx.get_executor(), "quick");
-    for (int i = 0; i < 8; ++i) quick.spawn("count", count(counted));
+    for (int i = 0; i < 8; ++i) quick.spawn("count", cases::count_at_once(counted));
     co_await quick.join();
     loopcheck::task_scope sleepers(ctx.get_executor(), "sleepers");
     for (int i = 0; i < 4; ++i) sleepers.spawn("sleeper", sleep_then_count(1h, slept));
@@ -158,7 +150,7 @@ BOOST_AUTO_TEST_CASE(a_finished_task_kept_for_join_is_no_longer_live) {
   asio::io_context ctx;
   loopcheck::scoped_finding_capture findings;
   loopcheck::task_scope scope(ctx.get_executor(), "failing");
-  scope.spawn("thrower", throw_now());
+  scope.spawn("thrower", cases::fail_at_once());
   ctx.run();
   // The scope holds the failed task's record for join(); the registry no longer lists it.
   BOOST_TEST(loopcheck::task_registry::of(ctx).snapshot().empty());

@@ -100,9 +100,13 @@ BOOST_AUTO_TEST_CASE(a_scheduling_choice_beyond_the_ready_handlers_takes_the_new
   const taped_run run = run_racers(options);
   BOOST_REQUIRE(run.taken.schedule.size() == 1u);
   BOOST_TEST(run.taken.schedule.front().step == 4u);
-  BOOST_TEST(run.taken.schedule.front().index < 99u);
+  const std::uint64_t newest = run.taken.schedule.front().index;
+  BOOST_TEST(newest < 99u);
   options.replay_choices = run.taken;  // the clamped choice is what replays the run
   BOOST_TEST(run_racers(options).trace == run.trace);
+  // One past it clamps back to it: it is the newest ready handler, not just any.
+  options.replay_choices = sim::choice_tape{{{4, newest + 1}}, {}};
+  BOOST_TEST((run_racers(options).taken == run.taken));
 }
 
 BOOST_AUTO_TEST_CASE(a_tape_survives_its_text_form) {

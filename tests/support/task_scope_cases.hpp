@@ -26,6 +26,17 @@ inline asio::awaitable<void> append_after(std::vector<int>& out, int value, std:
   out.push_back(value);
 }
 
+// Finish without suspending: they run to their end inside spawn() when spawned from the loop.
+inline asio::awaitable<void> count_at_once(int& n) {
+  ++n;
+  co_return;
+}
+
+inline asio::awaitable<void> fail_at_once() {
+  throw std::runtime_error("at once");
+  co_return;
+}
+
 inline asio::awaitable<void> fail_after(std::chrono::nanoseconds delay, const char* what) {
   co_await sleep_for(delay);
   co_await asio::post(asio::use_awaitable);
