@@ -1,21 +1,15 @@
 #include "loopcheck/harness/replay_token.hpp"
 
 #include <boost/algorithm/string/split.hpp>
-#include <charconv>
 #include <fmt/format.h>
 #include <vector>
 
 #include "loopcheck/harness/scenario_registry.hpp"
+#include "loopcheck/sim/parse_number.hpp"
 
 namespace loopcheck::harness {
 
 namespace {
-
-template <typename Int>
-bool parse_int(std::string_view text, Int& out) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
-}
 
 std::vector<std::string> split(std::string_view text, char separator) {
   std::vector<std::string> parts;
@@ -95,7 +89,7 @@ std::optional<run_spec> parse_replay_token(std::string_view token, std::string& 
     error = fmt::format("scenario '{}' has no variant '{}' (see loopcheck list)", spec.family, spec.variant);
     return std::nullopt;
   }
-  if (!parse_int(parts[2], spec.seed)) {
+  if (!sim::parse_whole_number(parts[2], spec.seed)) {
     error = fmt::format("seed '{}' is not a non-negative integer", parts[2]);
     return std::nullopt;
   }
@@ -140,7 +134,7 @@ std::optional<run_spec> parse_replay_token(std::string_view token, std::string& 
     for (const auto& assignment : split(parts[options_part], ',')) {
       const auto eq = assignment.find('=');
       std::int64_t value = 0;
-      if (eq == std::string::npos || !parse_int(std::string_view(assignment).substr(eq + 1), value)) {
+      if (eq == std::string::npos || !sim::parse_whole_number(std::string_view(assignment).substr(eq + 1), value)) {
         error = fmt::format("option '{}' is not name=integer", assignment);
         return std::nullopt;
       }

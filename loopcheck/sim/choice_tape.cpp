@@ -1,20 +1,12 @@
 #include "loopcheck/sim/choice_tape.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include <fmt/format.h>
 
+#include "loopcheck/sim/parse_number.hpp"
+
 namespace loopcheck::sim {
-
-namespace {
-
-bool parse_uint(std::string_view text, std::uint64_t& out) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return !text.empty() && ec == std::errc() && end == text.data() + text.size();
-}
-
-}  // namespace
 
 std::uint64_t choice_tape::index_at(std::uint64_t step) const {
   const auto it = std::lower_bound(schedule.begin(), schedule.end(), schedule_choice{step, 0});
@@ -55,14 +47,14 @@ std::optional<choice_tape> parse_choice_tape(std::string_view text, std::string&
     text = plus == std::string_view::npos ? std::string_view() : text.substr(plus + 1);
     const auto dot = entry.find('.');
     std::uint64_t first = 0;
-    if (entry.size() < 4 || dot == std::string_view::npos || !parse_uint(entry.substr(1, dot - 1), first)) {
+    if (entry.size() < 4 || dot == std::string_view::npos || !parse_whole_number(entry.substr(1, dot - 1), first)) {
       error = fmt::format("choice '{}' is not s<step>.<index> or f<reach>.<site>", entry);
       return std::nullopt;
     }
     const std::string_view rest = entry.substr(dot + 1);
     if (entry[0] == 's') {
       std::uint64_t index = 0;
-      if (!parse_uint(rest, index) || index == 0) {
+      if (!parse_whole_number(rest, index) || index == 0) {
         error = fmt::format("scheduling choice '{}' needs a positive index after the step", entry);
         return std::nullopt;
       }

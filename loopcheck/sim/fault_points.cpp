@@ -1,6 +1,7 @@
 #include "loopcheck/sim/fault_points.hpp"
 
 #include <fmt/format.h>
+#include <stdexcept>
 
 #include "loopcheck/sim/fnv1a.hpp"
 #include "loopcheck/sim/sim_context.hpp"
@@ -17,8 +18,13 @@ fault_points::fault_points(sim_context& context, std::uint64_t seed, const choic
 bool fault_points::buggify(std::string_view site) {
   auto it = coverage_.fault_sites.find(site);
   if (it == coverage_.fault_sites.end()) {
-    // Activation is a pure function of (seed, site): the same sites are active in a replay
-    // however differently the program reaches them.
+    // A name a tape cannot hold would make a failing run's minimal replay token unreadable.
+    if (!is_valid_fault_site_name(site)) {
+      throw std::invalid_argument(fmt::format(
+          "fault site name '{}' cannot go on a replay tape: use letters, digits, '.', '-' and '_'", site));
+    }
+    // Without a tape, activation is a pure function of (seed, site): the same sites are active
+    // however differently the program reaches them. With one, the sites the tape fires.
     const bool active = replay_ != nullptr ? replay_->mentions(site)
                                            : unit_interval(mix64(seed_ ^ fnv1a_64(site))) < fault_site_activation_probability;
     it = coverage_.fault_sites.emplace(std::string(site), fault_site_stats{active, 0, 0}).first;

@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 #include "loopcheck/sim/fault_points.hpp"
@@ -43,6 +44,17 @@ BOOST_AUTO_TEST_CASE(real_contexts_never_fire_and_ignore_probes) {
     sim::probe(ex, "rare.path");
   }
   BOOST_TEST(!asio::has_service<sim::fault_points>(real));
+}
+
+// A site's name goes on replay tapes ('+' and ',' separate their entries): a name a tape
+// cannot hold is refused where it is first reached, and a good one is not.
+BOOST_AUTO_TEST_CASE(a_site_name_a_replay_tape_cannot_hold_is_refused) {
+  sim::sim_context context(options_for(1, sim::strategy_kind::random));
+  const asio::any_io_executor ex = context.get_executor();
+  for (const char* bad : {"disk+fsync", "net,drop", "", "queue stall"}) {
+    BOOST_TEST_CONTEXT(bad) { BOOST_CHECK_THROW(sim::buggify(ex, bad), std::invalid_argument); }
+  }
+  BOOST_CHECK_NO_THROW(sim::buggify(ex, "disk.slow_fsync-2"));
 }
 
 BOOST_AUTO_TEST_CASE(coverage_is_deterministic_per_seed) {
