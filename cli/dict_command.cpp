@@ -6,6 +6,7 @@
 //   del FILE KEY             remove KEY (exit 0 means durable)
 //   dump FILE                print the whole dict as one JSON object
 //   check FILE               exit 0 and a summary when valid, exit 1 and the reason when not
+//                            (a damaged journal record is named by sequence number and offset)
 //   compact FILE             rewrite the snapshot (journal mode: and start a fresh journal)
 //   stress FILE --ops N --seed S [--flush-every K]   seeded mutations; `ack <count>` per flush
 //   stress --seed S --expected-after N               the contents after N mutations, as JSON
@@ -14,8 +15,11 @@
 // the dict, whose open may rewrite files (remove stale temps, compact a torn journal), so a
 // look at a crashed store shows it as the crash left it. Commands other than set and stress
 // refuse a missing store. A corrupt store is never written to: the dict opens with
-// on_corrupt::fail, which throws and leaves the file untouched. A missing key, a missing or
-// corrupt store, bad JSON and I/O errors are input errors: a message on stderr, exit 2.
+// on_corrupt::fail, which throws and leaves the file untouched; damaged journal records too,
+// unless the writing command is given --journal-recovery point-in-time (the journal is set
+// aside first). Writing commands hold the store's lock: a second writer, here or in another
+// process, is refused. A missing key, a missing, corrupt or locked store, bad JSON and I/O
+// errors are input errors: a message on stderr, exit 2.
 #include "dict_command.hpp"
 
 #include <boost/json.hpp>
@@ -63,6 +67,7 @@ struct request {
   std::string key;
   json::value value;
   pdict::persistence_mode mode = pdict::persistence_mode::snapshot;
+  pdict::journal_recovery journal_damage_policy = pdict::journal_recovery::fail;
   std::uint64_t ops = 0;
   std::uint64_t seed = 0;
   std::uint64_t flush_every = 1;
@@ -103,6 +108,14 @@ CLI::Option* add_mode(CLI::App& sub) {
       ->default_val("snapshot");
 }
 
+void add_journal_recovery(CLI::App& sub) {
+  sub.add_option("--journal-recovery",
+                 "damaged journal records: fail (refuse, touch nothing) or point-in-time (set the journal aside, "
+                 "keep the records before the damage)")
+      ->check(CLI::IsMember({"fail", "point-in-time"}))
+      ->default_val("fail");
+}
+
 std::string text_of(const CLI::App& sub, const std::string& name) { return sub.get_option(name)->as<std::string>(); }
 
 std::uint64_t count_of(const CLI::App& sub, const std::string& name) { return to_count(text_of(sub, name)).value(); }
@@ -133,6 +146,9 @@ request parse_request(const CLI::App& sub) {
   if (sub.get_option_no_throw("--mode") != nullptr) {
     const bool journal = text_of(sub, "--mode") == "journal";
     req.mode = journal ? pdict::persistence_mode::journal : pdict::persistence_mode::snapshot;
+  }
+  if (sub.get_option_no_throw("--journal-recovery") != nullptr && text_of(sub, "--journal-recovery") == "point-in-time") {
+    req.journal_damage_policy = pdict::journal_recovery::point_in_time;
   }
   if (sub.get_option_no_throw("key") != nullptr) req.key = text_of(sub, "key");
   if (req.command == "set") req.value = parse_value(text_of(sub, "value"), given(sub, "--string"));
@@ -171,9 +187,9 @@ asio::awaitable<void> require_store(vfs::file_system& fs, const std::string& pat
 asio::awaitable<pdict::dict_data> load_read_only(vfs::file_system& fs, const request& req) {
   co_await require_store(fs, req.path);
   pdict::store_files files(req.path);
-  // on_corrupt::fail throws corrupt_file_error, whose reason says all the report would.
-  const std::function<void(const std::string&)> no_report = [](const std::string&) {};
-  auto recovered = co_await pdict::recover(fs, files, pdict::on_corrupt::fail, no_report);
+  // The fail policies throw corrupt_file_error, whose reason says all a finding would.
+  const pdict::recovery_reporter no_report = [](finding_kind, const std::string&) {};
+  auto recovered = co_await pdict::recover(fs, files, pdict::recovery_policy{}, no_report);
   co_return std::move(recovered.data);
 }
 
@@ -183,6 +199,7 @@ asio::awaitable<std::unique_ptr<pdict::persistent_dict>> open_dict(asio::any_io_
   options.path = req.path;
   options.mode = req.mode;
   options.corrupt_policy = pdict::on_corrupt::fail;
+  options.journal_damage_policy = req.journal_damage_policy;
   co_return co_await pdict::persistent_dict::open(std::move(ex), fs, std::move(options));
 }
 
@@ -303,11 +320,13 @@ CLI::App* add_dict_command(CLI::App& app) {
   set->add_option("value", R"(JSON text, e.g. 42, '"text"', '{"a":[1,2]}')")->required();
   set->add_flag("--string")->description("store VALUE verbatim as a JSON string instead of parsing it");
   add_mode(*set);
+  add_journal_recovery(*set);
 
   auto* del = dict->add_subcommand("del", "Remove KEY; exit 0 means the removal is durable");
   add_file(*del)->required();
   add_key(*del);
   add_mode(*del);
+  add_journal_recovery(*del);
 
   auto* dump = dict->add_subcommand("dump", "Print the whole dict as one JSON object (reads only)");
   add_file(*dump)->required();
@@ -318,6 +337,7 @@ CLI::App* add_dict_command(CLI::App& app) {
   auto* compact = dict->add_subcommand("compact", "Rewrite the snapshot (journal mode: and start a fresh journal)");
   add_file(*compact)->required();
   add_mode(*compact);
+  add_journal_recovery(*compact);
 
   auto* stress = dict->add_subcommand(
       "stress", "Apply seeded mutations to a new store, print `ack <count>` after each flush; or print the expected "
@@ -352,6 +372,8 @@ int run_dict_command(const CLI::App& dict, std::ostream& out, std::ostream& err)
     err << prefix << e.what() << '\n';
   } catch (const pdict::corrupt_file_error& e) {
     err << prefix << fmt::format("'{}' is corrupt: {}; it was left untouched\n", e.path(), e.reason());
+  } catch (const pdict::store_locked_error& e) {
+    err << prefix << e.what() << '\n';
   } catch (const vfs::error& e) {
     err << prefix << e.what() << '\n';
   }

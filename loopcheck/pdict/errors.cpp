@@ -20,4 +20,10 @@ corrupt_file_error::corrupt_file_error(std::string path, std::string reason, std
       reason_(std::move(reason)),
       set_aside_path_(std::move(set_aside_path)) {}
 
+store_locked_error::store_locked_error(std::string path, std::string holder)
+    : std::runtime_error(fmt::format("pdict: '{}' is open for writing elsewhere ({}); one writer per store", path,
+                                     holder)),
+      path_(std::move(path)),
+      holder_(std::move(holder)) {}
+
 }  // namespace loopcheck::pdict

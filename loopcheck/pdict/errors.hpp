@@ -27,6 +27,20 @@ class format_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Another writer holds the store's lock (one writer per store). Nothing was read or written.
+class store_locked_error : public std::runtime_error {
+ public:
+  // `holder`: who holds it, as the file system said ("held by pid 1234").
+  store_locked_error(std::string path, std::string holder);
+
+  const std::string& path() const noexcept { return path_; }
+  const std::string& holder() const noexcept { return holder_; }
+
+ private:
+  std::string path_;
+  std::string holder_;
+};
+
 // A mutation after close() began.
 class closed_error : public std::logic_error {
  public:

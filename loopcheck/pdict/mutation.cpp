@@ -73,9 +73,9 @@ json::object to_json(const dict_data& data) {
   return object;
 }
 
-dict_data dict_from_json(const json::object& object) {
+dict_data dict_from_json(json::object&& object) {
   dict_data data;
-  for (const auto& entry : object) data.insert_or_assign(std::string(entry.key()), entry.value());
+  for (auto& entry : object) data.insert_or_assign(std::string(entry.key()), std::move(entry.value()));
   return data;
 }
 

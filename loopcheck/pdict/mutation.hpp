@@ -42,6 +42,7 @@ boost::json::array to_json(const mutation& m);
 mutation mutation_from_json(const boost::json::value& ops);
 
 boost::json::object to_json(const dict_data& data);
-dict_data dict_from_json(const boost::json::object& object);
+// Moves the values out of `object`.
+dict_data dict_from_json(boost::json::object&& object);
 
 }  // namespace loopcheck::pdict

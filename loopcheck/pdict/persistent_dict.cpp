@@ -43,6 +43,8 @@ struct persistent_dict::state {
 
   const asio::any_io_executor executor;
   vfs::file_system& fs;
+  // One writer per store, for the state's whole life (backup tasks share the state).
+  std::unique_ptr<vfs::file_lock> writer_lock;
   const dict_options options;
   store_files files;
   std::thread::id owner_thread;
@@ -64,6 +66,7 @@ struct persistent_dict::state {
   // compacts into a fresh snapshot and journal instead.
   bool journal_appendable = false;
   std::string pending_records;  // journal mode: encoded mutations after the last append
+  std::uint64_t pending_batch_seq = 0;  // the first of them: recovery tells appends apart by it
 
   // Backup scheduling.
   bool backup_queued = false;
@@ -191,9 +194,13 @@ asio::awaitable<std::unique_ptr<persistent_dict>> persistent_dict::open(asio::an
   }
   auto st = std::make_shared<state>(std::move(ex), fs, std::move(options));
   st->owner_thread = std::this_thread::get_id();
+  st->writer_lock = co_await st->files.lock_for_writing(fs);
   co_await st->files.remove_stale_temps(fs);
-  auto report_corrupt = [st](const std::string& message) { st->record_finding(finding_kind::corrupt_file, message); };
-  recovered_state recovered = co_await recover(fs, st->files, st->options.corrupt_policy, report_corrupt);
+  const recovery_reporter report = [st](finding_kind kind, const std::string& message) {
+    st->record_finding(kind, message);
+  };
+  const recovery_policy policy{st->options.corrupt_policy, st->options.journal_damage_policy};
+  recovered_state recovered = co_await recover(fs, st->files, policy, report);
   st->data = std::move(recovered.data);
   recovered.data.clear();  // stats keep the report, not a second copy of the data
   st->next_generation = recovered.next_generation;
@@ -284,7 +291,10 @@ void persistent_dict::mutate(mutation m) {
   apply_mutation(st.data, m);
   ++st.mutation_seq;
   ++st.stats.mutations;
-  if (st.options.mode == persistence_mode::journal) st.pending_records += encode_journal_record(st.mutation_seq, m);
+  if (st.options.mode == persistence_mode::journal) {
+    if (st.pending_records.empty()) st.pending_batch_seq = st.mutation_seq;
+    st.pending_records += encode_journal_record(st.mutation_seq, st.pending_batch_seq, m);
+  }
   if (st.options.debounce_ms > 0) {
     st.last_mutation_at = loopcheck::now(st.executor);
     if (!st.dirty_since) st.dirty_since = st.last_mutation_at;
@@ -319,6 +329,7 @@ asio::awaitable<void> persistent_dict::flush() {
 
 asio::awaitable<void> persistent_dict::compact() {
   check_thread("compact");
+  if (state_->closing) throw closed_error(fmt::format("persistent dict '{}' is closed", state_->options.path));
   state_->compact_requested = true;
   co_await persist_now();
 }
@@ -327,6 +338,8 @@ asio::awaitable<void> persistent_dict::close() {
   check_thread("close");
   state_->closing = true;
   co_await persist_now();
+  // Everything is durable and nothing can write any more: another writer may open the store.
+  state_->writer_lock.reset();
 }
 
 dict_stats persistent_dict::stats() const {

@@ -14,6 +14,10 @@
 // throws wrong_thread_error. (any_io_executor cannot say whether its context is running on
 // another thread, so the owner thread is the fallback for calls between runs.)
 //
+// One writer per store: open() takes the store's lock (`<path>.lock`, file_system::
+// lock_exclusive) and holds it until close() succeeds or the dict and its backups are gone; a
+// second opener, in this process or another, gets store_locked_error naming the holder.
+//
 // Lifetimes: the file_system must outlive the dict and its context's last run; destroy the
 // dict before its execution context.
 #include <chrono>
@@ -44,6 +48,7 @@ struct dict_options {
   // Journal mode: compact once the journal is larger than the snapshot and than this.
   std::uint64_t compact_min_bytes = 64 * 1024;
   on_corrupt corrupt_policy = on_corrupt::fail;
+  journal_recovery journal_damage_policy = journal_recovery::fail;
 };
 
 struct dict_stats {
@@ -59,8 +64,9 @@ struct dict_stats {
 
 class persistent_dict {
  public:
-  // Loads (recovering as recovery.hpp says) and returns an open dict. Throws vfs::error for
-  // I/O errors and corrupt_file_error per options.corrupt_policy.
+  // Takes the writer lock, loads (recovering as recovery.hpp says) and returns an open dict.
+  // Throws store_locked_error when another writer holds the store, vfs::error for I/O errors,
+  // corrupt_file_error per options.corrupt_policy and options.journal_damage_policy.
   static asio::awaitable<std::unique_ptr<persistent_dict>> open(asio::any_io_executor ex, vfs::file_system& fs,
                                                                 dict_options options);
 
@@ -86,8 +92,10 @@ class persistent_dict {
   // (a vfs::error) otherwise. The dict stays usable after a failure; a later flush retries.
   asio::awaitable<void> flush();
   // Rewrites the snapshot now (journal mode: and starts an empty journal), then flushes.
+  // Throws closed_error once close() began.
   asio::awaitable<void> compact();
-  // Refuses further mutations, then flushes.
+  // Refuses further mutations and compactions, then flushes; once that succeeded, releases the
+  // store's writer lock (the dict stays readable in memory).
   asio::awaitable<void> close();
 
   dict_stats stats() const;

@@ -44,14 +44,9 @@ std::variant<Decoded, std::string> decode(const file_read& file, Decoder decoder
   }
 }
 
-// Reports a corrupt file and applies the policy: throws, or sets it aside and returns.
-asio::awaitable<void> handle_corrupt(vfs::file_system& fs, store_files& files, const std::string& path,
-                                     const std::string& reason, on_corrupt policy,
-                                     const std::function<void(const std::string&)>& report, recovered_state& state) {
-  if (policy == on_corrupt::fail) {
-    report(fmt::format("'{}' is corrupt ({}); left in place, open failed", path, reason));
-    throw corrupt_file_error(path, reason, {});
-  }
+// Sets a damaged file aside, or throws corrupt_file_error leaving it in place when that fails.
+asio::awaitable<std::string> set_aside_or_fail(vfs::file_system& fs, store_files& files, const std::string& path,
+                                               const std::string& reason, const recovery_reporter& report) {
   std::string aside;
   std::string why_not;
   try {
@@ -60,19 +55,54 @@ asio::awaitable<void> handle_corrupt(vfs::file_system& fs, store_files& files, c
     why_not = e.what();
   }
   if (aside.empty()) {
-    report(fmt::format("'{}' is corrupt ({}); it could not be set aside ({}), so it is left in place and open failed",
+    report(finding_kind::corrupt_file,
+           fmt::format("'{}' is corrupt ({}); it could not be set aside ({}), so it is left in place and open failed",
                        path, reason, why_not));
     throw corrupt_file_error(path, fmt::format("{}; setting it aside failed: {}", reason, why_not), {});
   }
-  report(fmt::format("'{}' is corrupt ({}); set aside as '{}'", path, reason, aside));
+  co_return aside;
+}
+
+// Reports a corrupt file and applies the policy: throws, or sets it aside and returns.
+asio::awaitable<void> handle_corrupt(vfs::file_system& fs, store_files& files, const std::string& path,
+                                     const std::string& reason, on_corrupt policy, const recovery_reporter& report,
+                                     recovered_state& state) {
+  if (policy == on_corrupt::fail) {
+    report(finding_kind::corrupt_file, fmt::format("'{}' is corrupt ({}); left in place, open failed", path, reason));
+    throw corrupt_file_error(path, reason, {});
+  }
+  const std::string aside = co_await set_aside_or_fail(fs, files, path, reason, report);
+  report(finding_kind::corrupt_file, fmt::format("'{}' is corrupt ({}); set aside as '{}'", path, reason, aside));
+  state.set_aside_paths.push_back(aside);
+  state.needs_rewrite = true;
+}
+
+// Committed journal records are damaged: refuse, or set the journal aside and keep the records
+// before the damage (the caller replays them).
+asio::awaitable<void> handle_damage(vfs::file_system& fs, store_files& files, const journal_damage& damage,
+                                    journal_recovery policy, const recovery_reporter& report, recovered_state& state) {
+  const std::string& path = files.journal_path();
+  const std::string reason = describe(damage);
+  if (policy == journal_recovery::fail) {
+    report(finding_kind::corrupt_file, fmt::format("'{}': {}; left in place, open failed", path, reason));
+    throw corrupt_file_error(path, reason, {});
+  }
+  // Evidence first: nothing is opened on top of the damaged journal until it is set aside.
+  const std::string aside = co_await set_aside_or_fail(fs, files, path, reason, report);
+  report(finding_kind::corrupt_file, fmt::format("'{}': {}; set aside as '{}'", path, reason, aside));
+  state.damaged_records_dropped = damage.last_seq_seen - damage.seq + 1;
+  report(finding_kind::lost_write,
+         fmt::format("point-in-time recovery of '{}' dropped at least {} committed record(s) (seq {} to {}); the "
+                     "store opens at seq {}",
+                     path, state.damaged_records_dropped, damage.seq, damage.last_seq_seen, damage.seq - 1));
   state.set_aside_paths.push_back(aside);
   state.needs_rewrite = true;
 }
 
 }  // namespace
 
-asio::awaitable<recovered_state> recover(vfs::file_system& fs, store_files& files, on_corrupt policy,
-                                         std::function<void(const std::string&)> report_corrupt) {
+asio::awaitable<recovered_state> recover(vfs::file_system& fs, store_files& files, recovery_policy policy,
+                                         recovery_reporter report) {
   recovered_state state;
   const file_read snapshot_file = co_await read_store_file(fs, files.snapshot_path());
   const file_read journal_file = co_await read_store_file(fs, files.journal_path());
@@ -86,7 +116,7 @@ asio::awaitable<recovered_state> recover(vfs::file_system& fs, store_files& file
       state.snapshot_size_bytes = snapshot_file.bytes.size();
       have_snapshot = true;
     } else {
-      co_await handle_corrupt(fs, files, files.snapshot_path(), std::get<std::string>(decoded), policy, report_corrupt,
+      co_await handle_corrupt(fs, files, files.snapshot_path(), std::get<std::string>(decoded), policy.corrupt, report,
                               state);
     }
   }
@@ -103,19 +133,20 @@ asio::awaitable<recovered_state> recover(vfs::file_system& fs, store_files& file
                          state.generation, have_snapshot ? "" : " (no snapshot)");
   }
   if (!reason.empty()) {
-    co_await handle_corrupt(fs, files, files.journal_path(), reason, policy, report_corrupt, state);
+    co_await handle_corrupt(fs, files, files.journal_path(), reason, policy.corrupt, report, state);
     co_return state;
   }
   state.next_generation = std::max(state.next_generation, journal->generation + 1);
   // A journal of an older generation was compacted into the snapshot; one extending a snapshot
   // that was set aside has no base any more. Both are replaced by the next compaction.
   if (journal->generation != state.generation || state.needs_rewrite) co_return state;
+  if (journal->damage) co_await handle_damage(fs, files, *journal->damage, policy.journal, report, state);
   for (const auto& record : journal->records) apply_mutation(state.data, record);
   state.journal_records_replayed = journal->records.size();
   state.torn_tail_bytes = journal->torn_tail_bytes;
   state.journal_size_bytes = journal->valid_size_bytes;
   state.last_seq = journal->last_seq();
-  state.journal_appendable = journal->torn_tail_bytes == 0;
+  state.journal_appendable = journal->torn_tail_bytes == 0 && !journal->damage;
   co_return state;
 }
 
@@ -152,6 +183,11 @@ asio::awaitable<check_report> check_store(vfs::file_system& fs, std::string snap
       co_return report;
     }
     if (journal.generation == report.generation) {
+      if (journal.damage) {
+        report.reason = fmt::format("journal '{}': {}", files.journal_path(), describe(*journal.damage));
+        report.damage = journal.damage;
+        co_return report;
+      }
       for (const auto& record : journal.records) apply_mutation(data, record);
       report.journal_records = journal.records.size();
       report.torn_tail_bytes = journal.torn_tail_bytes;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include "loopcheck/pdict/errors.hpp"
 #include "loopcheck/vfs/error.hpp"
 
 namespace loopcheck::pdict {
@@ -27,6 +28,7 @@ store_files::store_files(std::string snapshot_path) : snapshot_path_(std::move(s
     throw std::invalid_argument(fmt::format("pdict: path '{}' must be absolute and name a file", snapshot_path_));
   }
   journal_path_ = snapshot_path_ + ".journal";
+  lock_path_ = snapshot_path_ + ".lock";
   directory_ = slash == 0 ? "/" : snapshot_path_.substr(0, slash);
   name_ = snapshot_path_.substr(slash + 1);
 }
@@ -59,6 +61,15 @@ asio::awaitable<void> store_files::durable_replace(vfs::file_system& fs, const s
   } catch (const vfs::error&) {
   }
   std::rethrow_exception(failure);
+}
+
+asio::awaitable<std::unique_ptr<vfs::file_lock>> store_files::lock_for_writing(vfs::file_system& fs) {
+  try {
+    co_return co_await fs.lock_exclusive(lock_path_);
+  } catch (const vfs::error& e) {
+    if (e.errno_value() != EWOULDBLOCK) throw;
+    throw store_locked_error(snapshot_path_, e.detail().empty() ? "held by another writer" : e.detail());
+  }
 }
 
 asio::awaitable<void> store_files::remove_stale_temps(vfs::file_system& fs) {

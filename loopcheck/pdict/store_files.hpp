@@ -5,6 +5,7 @@
 //
 //   <name>                 the snapshot
 //   <name>.journal         the journal (journal mode)
+//   <name>.lock            the writer's lock (file_system::lock_exclusive), held while open
 //   <name>.tmp-<n>         a snapshot or journal being written; stale after a crash
 //   <name>.corrupt-<n>     a file found corrupt, kept for inspection
 #include <cstdint>
@@ -23,6 +24,7 @@ class store_files {
 
   const std::string& snapshot_path() const { return snapshot_path_; }
   const std::string& journal_path() const { return journal_path_; }
+  const std::string& lock_path() const { return lock_path_; }
   const std::string& directory() const { return directory_; }
 
   // Replaces `target` (the snapshot or the journal path) by `bytes` durably: write a fresh
@@ -31,7 +33,11 @@ class store_files {
   // the temp file is abandoned and removed best-effort) and the old target stays intact.
   asio::awaitable<void> durable_replace(vfs::file_system& fs, const std::string& target, std::string_view bytes);
 
-  // Removes this store's temp files left by a crash. Call before the first durable_replace.
+  // Takes the store's writer lock; throws store_locked_error when another writer holds it.
+  asio::awaitable<std::unique_ptr<vfs::file_lock>> lock_for_writing(vfs::file_system& fs);
+
+  // Removes this store's temp files left by a crash. Call with the writer lock held (a temp
+  // file of a live writer is not stale) and before the first durable_replace.
   asio::awaitable<void> remove_stale_temps(vfs::file_system& fs);
 
   // Renames `path` to the first free `<name>.corrupt-<n>` and syncs the directory; returns
@@ -41,6 +47,7 @@ class store_files {
  private:
   std::string snapshot_path_;
   std::string journal_path_;
+  std::string lock_path_;
   std::string directory_;
   std::string name_;
   std::uint64_t next_temp_ = 1;

@@ -37,6 +37,10 @@ bool is_durable(const operation& op, std::size_t crash_point) {
   return op.durable_after.has_value() && *op.durable_after < crash_point;
 }
 
+bool is_lost(const operation& op, std::size_t crash_point) {
+  return op.lost_from.has_value() && *op.lost_from <= crash_point;
+}
+
 // Applies `op` (a write) with each aligned block kept or lost; lost blocks beyond the old end
 // of file read as zeros or, when `garbage_tail`, as garbage.
 void apply_torn_write(file_tree& tree, const operation& op, std::uint64_t block_size_bytes, bool garbage_tail,
@@ -69,6 +73,10 @@ std::string_view to_string(rename_profile profile) {
   return profile == rename_profile::posix_weak ? "posix_weak" : "atomic_rename";
 }
 
+std::string_view to_string(fsync_failure_profile profile) {
+  return profile == fsync_failure_profile::drops_unsynced ? "drops_unsynced" : "keeps_unsynced";
+}
+
 std::string describe(const crash_choice& choice) {
   switch (choice.kind) {
     case survival::synced_only: return "synced_only";
@@ -90,7 +98,10 @@ std::size_t volatile_operation_count(std::span<const operation> log, std::size_t
   std::size_t count = 0;
   for (std::size_t i = 0; i < crash_point; ++i) {
     const operation& op = log[i];
-    if ((changes_directory(op.kind) || changes_data(op.kind)) && !is_durable(op, crash_point)) ++count;
+    if ((changes_directory(op.kind) || changes_data(op.kind)) && !is_durable(op, crash_point) &&
+        !is_lost(op, crash_point)) {
+      ++count;
+    }
   }
   return count;
 }
@@ -126,6 +137,7 @@ file_tree crash_state(const file_tree& base, std::span<const operation> log, std
       continue;
     }
     if (!changes_data(op.kind) || !tree.has_inode(op.node)) continue;  // syncs; files a crash lost
+    if (is_lost(op, crash_point)) continue;                             // dropped by a failed fsync
     if (is_durable(op, crash_point) || choice.kind == survival::everything) {
       apply(tree, op);
       continue;

@@ -2,7 +2,8 @@
 // What survives a crash. Given the durable base state and the operation log, the state after
 // a crash at `crash_point` (after that many logged operations) is the base plus:
 //
-//  * every durable operation (its durable_after index is below the crash point);
+//  * every durable operation (its durable_after index is below the crash point), never one
+//    that a failed fsync dropped before the crash point (see fsync_failure_profile);
 //  * directory operations (create, rename, unlink) as a program-order prefix: the cut falls
 //    anywhere at or after the last durable one. This is how journaling file systems commit
 //    metadata (in order), and it keeps a rename from surviving without the create it moves.
@@ -36,6 +37,16 @@ namespace loopcheck::vfs {
 
 enum class rename_profile : std::uint8_t { posix_weak, atomic_rename };
 std::string_view to_string(rename_profile profile);
+
+// What a failed fsync_file does to the file's unsynced writes.
+//  * drops_unsynced (the default, Linux since the 2018 "fsyncgate" discussion): writeback
+//    failed, the dirty pages are marked clean and may be evicted; the data is never durable,
+//    and a later fsync of the file succeeds without it. Reads still see the data until a crash
+//    (the page cache keeps it), which is what makes a retried fsync look trustworthy.
+//  * keeps_unsynced (optimistic): the failed fsync changes nothing and a later fsync makes the
+//    data durable. Useful only to show what drops_unsynced catches.
+enum class fsync_failure_profile : std::uint8_t { drops_unsynced, keeps_unsynced };
+std::string_view to_string(fsync_failure_profile profile);
 
 // Which volatile operations a crash keeps.
 enum class survival : std::uint8_t {

@@ -20,6 +20,7 @@ error::error(int errno_value, std::string_view operation, std::string path, std:
              std::string_view detail)
     : std::system_error(errno_value, std::generic_category(), describe(operation, path, other_path, detail)),
       operation_(operation),
+      detail_(detail),
       path_(std::move(path)),
       other_path_(std::move(other_path)) {}
 

@@ -18,9 +18,12 @@ class error : public std::system_error {
   const std::string& path() const noexcept { return path_; }
   // The second path of a two-path operation (rename's target); empty otherwise.
   const std::string& other_path() const noexcept { return other_path_; }
+  // The context given at construction ("held by pid 1234"); empty when none.
+  const std::string& detail() const noexcept { return detail_; }
 
  private:
   std::string operation_;
+  std::string detail_;
   std::string path_;
   std::string other_path_;
 };

@@ -12,14 +12,16 @@
 //                 vfs::error(ENOSPC) whose message says how many bytes were written. The
 //                 interface never reports a short count as success: that is what a real
 //                 write loop sees when the retry of the rest fails.
-// A failing operation other than a short write changes nothing.
+//  * fsync_eio:   fsync_file only; it fails with EIO — a writeback error. What happens to the
+//                 file's unsynced writes is the sim_vfs's fsync_failure_profile (crash_model.hpp).
+// A failing operation other than a short write or an fsync changes nothing.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 namespace loopcheck::vfs {
 
-enum class fault_kind : std::uint8_t { eio, enospc, short_write };
+enum class fault_kind : std::uint8_t { eio, enospc, short_write, fsync_eio };
 enum class fault_repeat : std::uint8_t { once, from_then_on };
 
 std::string_view to_string(fault_kind kind);

@@ -12,6 +12,7 @@
 // Byte data is passed as std::string_view (it must stay valid until the call completes; a
 // co_await on the call guarantees that) and returned as std::string.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,13 @@ enum class create_mode : std::uint8_t {
   exclusive,          // fails with EEXIST when the path exists (O_CREAT | O_EXCL)
   open_existing,      // keeps an existing file's content (O_CREAT)
   truncate_existing,  // empties an existing file (O_CREAT | O_TRUNC)
+};
+
+// An exclusive lock taken by file_system::lock_exclusive, held until this object is destroyed.
+// The file_system must outlive it.
+class file_lock {
+ public:
+  virtual ~file_lock() = default;
 };
 
 class file_system {
@@ -62,6 +70,11 @@ class file_system {
   virtual asio::awaitable<std::vector<std::string>> list_dir(std::string path) = 0;
   // A missing path (ENOENT, ENOTDIR) is reported as exists == false, not thrown.
   virtual asio::awaitable<file_stat> stat(std::string path) = 0;
+  // Takes an exclusive lock on the file at `path` (created empty when missing; the parent
+  // directory must exist) without waiting, held until the returned object is destroyed.
+  // Another holder — in this process or another — makes it throw vfs::error(EWOULDBLOCK)
+  // whose message names the holder where known. Advisory: it stops only lock_exclusive callers.
+  virtual asio::awaitable<std::unique_ptr<file_lock>> lock_exclusive(std::string path) = 0;
 };
 
 }  // namespace loopcheck::vfs

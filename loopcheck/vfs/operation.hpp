@@ -44,6 +44,9 @@ struct operation {
   // Index (in the log) of the operation that made this one durable; a crash at a point after
   // that index keeps it. Empty while volatile; sync operations leave it empty.
   std::optional<std::size_t> durable_after{};
+  // Set when a failed fsync of its file dropped it (fsync_failure_profile::drops_unsynced):
+  // a crash at this point or later never keeps it, and no later sync makes it durable.
+  std::optional<std::size_t> lost_from{};
 };
 
 // Applies the whole operation to `tree` (the crash model may apply a write torn instead).

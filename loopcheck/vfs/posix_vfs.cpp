@@ -240,4 +240,56 @@ asio::awaitable<file_stat> posix_vfs::stat(std::string path) {
   co_return co_await off_loop("stat", std::move(blocking));
 }
 
+namespace {
+
+// Owns the descriptor that carries the OFD lock; closing it releases the lock.
+class posix_lock final : public file_lock {
+ public:
+  explicit posix_lock(int fd) : fd_(fd) { assert(fd >= 0); }
+  ~posix_lock() override { ::close(fd_); }
+  posix_lock(const posix_lock&) = delete;
+  posix_lock& operator=(const posix_lock&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// Who holds the lock, from what the holder wrote into the file ("pid 1234"), for the error.
+std::string describe_holder(int fd) {
+  char buffer[64] = {};
+  const ssize_t read_bytes = retry_eintr([&] { return ::pread(fd, buffer, sizeof buffer - 1, 0); });
+  std::string_view text(buffer, read_bytes > 0 ? static_cast<std::size_t>(read_bytes) : 0);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\0')) text.remove_suffix(1);
+  if (text.substr(0, 4) != "pid " || text.size() > 24) return "held by another open file (holder unknown)";
+  return "held by " + std::string(text);
+}
+
+}  // namespace
+
+asio::awaitable<std::unique_ptr<file_lock>> posix_vfs::lock_exclusive(std::string path) {
+  auto blocking = [path = std::move(path)]() -> std::unique_ptr<file_lock> {
+    const int fd = retry_eintr([&] { return ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644); });
+    if (fd == -1) throw error(errno, "lock_exclusive", path);
+    auto lock = std::make_unique<posix_lock>(fd);
+    struct ::flock whole_file {};
+    whole_file.l_type = F_WRLCK;
+    whole_file.l_whence = SEEK_SET;
+    if (retry_eintr([&] { return ::fcntl(fd, F_OFD_SETLK, &whole_file); }) == -1) {
+      const int errno_value = errno;
+      if (errno_value == EAGAIN || errno_value == EACCES) {
+        throw error(EWOULDBLOCK, "lock_exclusive", path, {}, describe_holder(fd));
+      }
+      throw error(errno_value, "lock_exclusive", path);
+    }
+    // Informational only (never fsynced): a stale pid after a crash names nobody who holds it.
+    const std::string holder = "pid " + std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd, 0) == -1 || ::pwrite(fd, holder.data(), holder.size(), 0) == -1) {
+      throw error(errno, "lock_exclusive", path, {}, "writing the holder's pid");
+    }
+    return lock;
+  };
+  co_return co_await off_loop("lock_exclusive", std::move(blocking));
+}
+
 }  // namespace loopcheck::vfs

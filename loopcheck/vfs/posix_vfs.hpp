@@ -39,6 +39,10 @@ class posix_vfs final : public file_system {
   asio::awaitable<void> fsync_dir(std::string path) override;
   asio::awaitable<std::vector<std::string>> list_dir(std::string path) override;
   asio::awaitable<file_stat> stat(std::string path) override;
+  // An OFD lock (fcntl F_OFD_SETLK) on the whole file: it conflicts with any other open file
+  // description, in this process or another, and the kernel releases it when the holder dies.
+  // The holder writes "pid <n>" into the file so a refused opener can name it.
+  asio::awaitable<std::unique_ptr<file_lock>> lock_exclusive(std::string path) override;
 
  private:
   // Runs `blocking` on the pool; the result or exception is delivered on the caller's executor.

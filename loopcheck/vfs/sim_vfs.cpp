@@ -54,6 +54,9 @@ bool sim_vfs::inject_fault(fault_scope scope, std::string_view operation, const 
     case fault_kind::short_write:
       if (scope != fault_scope::write_call) return false;
       break;
+    case fault_kind::fsync_eio:
+      if (scope != fault_scope::file_sync_call) return false;
+      break;
   }
   const std::size_t call_number = ++eligible_calls_;
   const bool fires = plan.repeat == fault_repeat::once ? call_number == plan.fail_at_operation
@@ -63,7 +66,7 @@ bool sim_vfs::inject_fault(fault_scope scope, std::string_view operation, const 
   const std::string detail = fmt::format("injected {} at operation {}", to_string(plan.kind), call_number);
   emit("fault", fmt::format("{} {} {}", detail, operation, path));
   if (plan.kind == fault_kind::short_write) return true;
-  throw error(plan.kind == fault_kind::eio ? EIO : ENOSPC, operation, path, other_path, detail);
+  throw error(plan.kind == fault_kind::enospc ? ENOSPC : EIO, operation, path, other_path, detail);
 }
 
 std::size_t sim_vfs::record(operation op) {
@@ -80,8 +83,20 @@ template <typename Predicate>
 void sim_vfs::mark_durable(std::size_t sync_index, Predicate covered) {
   for (std::size_t i = 0; i < sync_index; ++i) {
     operation& op = log_[i];
-    if (!op.durable_after && covered(op)) op.durable_after = sync_index;
+    if (!op.durable_after && !op.lost_from && covered(op)) op.durable_after = sync_index;
   }
+}
+
+void sim_vfs::drop_unsynced_writes(inode_id node) {
+  const std::size_t now = log_.size();
+  std::size_t dropped = 0;
+  for (operation& op : log_) {
+    if (changes_data(op.kind) && op.node == node && !op.durable_after && !op.lost_from) {
+      op.lost_from = now;
+      ++dropped;
+    }
+  }
+  emit("fsync_dropped", fmt::format("inode {} lost {} unsynced write(s)", node, dropped));
 }
 
 inode_id sim_vfs::existing_file(const std::string& path, std::string_view operation) const {
@@ -146,8 +161,15 @@ asio::awaitable<void> sim_vfs::truncate(std::string path, std::uint64_t size_byt
 asio::awaitable<void> sim_vfs::fsync_file(std::string path) {
   co_await yield_to_scheduler();
   emit("fsync_file", path);
-  inject_fault(fault_scope::allocating_call, "fsync_file", path);
   file_tree::lookup found = live_.resolve(path);
+  try {
+    inject_fault(fault_scope::file_sync_call, "fsync_file", path);
+  } catch (const error&) {
+    if (found.errno_value == 0 && options_.fsync_failure == fsync_failure_profile::drops_unsynced) {
+      drop_unsynced_writes(found.node);
+    }
+    throw;
+  }
   if (found.errno_value != 0) throw error(found.errno_value, "fsync_file", path);
   const std::size_t index =
       record({.kind = operation_kind::fsync_file, .description = "fsync_file " + path, .node = found.node});
@@ -270,6 +292,46 @@ asio::awaitable<file_stat> sim_vfs::stat(std::string path) {
   co_return live_.stat(path);
 }
 
+class sim_vfs::sim_lock final : public file_lock {
+ public:
+  sim_lock(sim_vfs& fs, inode_id node, std::uint64_t token) : fs_(fs), node_(node), token_(token) {}
+  ~sim_lock() override {
+    const auto held = fs_.locks_.find(node_);
+    if (held != fs_.locks_.end() && held->second == token_) fs_.locks_.erase(held);
+  }
+
+ private:
+  sim_vfs& fs_;
+  inode_id node_;
+  std::uint64_t token_;
+};
+
+asio::awaitable<std::unique_ptr<file_lock>> sim_vfs::lock_exclusive(std::string path) {
+  co_await yield_to_scheduler();
+  emit("lock_exclusive", path);
+  file_tree::entry_location where = live_.locate(path);
+  std::optional<inode_id> node;
+  if (where.errno_value == 0) node = live_.entry(where.parent, where.name);
+  // Only creating the lock file allocates.
+  inject_fault(node ? fault_scope::any_call : fault_scope::allocating_call, "lock_exclusive", path);
+  if (where.errno_value != 0) throw error(where.errno_value, "lock_exclusive", path);
+  if (node && live_.is_directory(*node)) throw error(EISDIR, "lock_exclusive", path);
+  if (!node) {
+    node = next_inode_++;
+    record({.kind = operation_kind::create_file,
+            .description = "create (lock) " + path,
+            .node = *node,
+            .parent = where.parent,
+            .name = where.name});
+  }
+  if (locks_.contains(*node)) {
+    throw error(EWOULDBLOCK, "lock_exclusive", path, {}, "held by another holder in this simulation");
+  }
+  const std::uint64_t token = next_lock_token_++;
+  locks_.emplace(*node, token);
+  co_return std::make_unique<sim_lock>(*this, *node, token);
+}
+
 file_tree sim_vfs::crash_state(std::size_t crash_point, const crash_choice& choice) const {
   return vfs::crash_state(base_, log_, crash_point, choice);
 }
@@ -284,6 +346,7 @@ void sim_vfs::crash(std::uint64_t seed) {
   base_.drop_unreachable();
   live_ = base_;
   log_.clear();
+  locks_.clear();  // a reboot: no process holds a lock any more
   next_inode_ = base_.next_inode_id();
 }
 

@@ -5,7 +5,7 @@
 //
 // Durability: file data is volatile until fsync_file; directory entries (create, rename,
 // unlink) until fsync_dir of their directory; the rename profile (crash_model.hpp) says when
-// a rename is durable. The log records every state change and sync since the base state
+// a rename is durable, the fsync failure profile what a failed fsync_file loses. The log records every state change and sync since the base state
 // (construction, or the last crash()); reads are not logged.
 //
 // Runs on any executor — a plain io_context or the simulator's any_io_executor. Each call
@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -35,6 +36,7 @@ class sim_vfs final : public file_system {
 
   struct options {
     rename_profile profile = rename_profile::posix_weak;
+    fsync_failure_profile fsync_failure = fsync_failure_profile::drops_unsynced;
     std::optional<fault_plan> fault{};
     event_hook on_event{};
     // A longer log is a runaway workload: logging throws std::length_error beyond it.
@@ -58,6 +60,9 @@ class sim_vfs final : public file_system {
   asio::awaitable<void> fsync_dir(std::string path) override;
   asio::awaitable<std::vector<std::string>> list_dir(std::string path) override;
   asio::awaitable<file_stat> stat(std::string path) override;
+  // Locks live in a table of this sim_vfs (the holder is "another holder in this simulation");
+  // a crash releases them all, as a reboot does. The lock file's creation is logged as a create.
+  asio::awaitable<std::unique_ptr<file_lock>> lock_exclusive(std::string path) override;
 
   // The current state, as a program sees it before any crash.
   const file_tree& tree() const { return live_; }
@@ -77,13 +82,16 @@ class sim_vfs final : public file_system {
   std::size_t faults_injected() const { return faults_injected_; }
 
  private:
-  enum class fault_scope : std::uint8_t { any_call, allocating_call, write_call };
+  enum class fault_scope : std::uint8_t { any_call, allocating_call, write_call, file_sync_call };
+  class sim_lock;
 
   // Throws the planned fault if this call is the one to fail; returns true for a short write,
   // which the caller performs partly before throwing.
   bool inject_fault(fault_scope scope, std::string_view operation, const std::string& path,
                     const std::string& other_path = {});
   void emit(std::string_view kind, std::string_view detail) const;
+  // fsync_failure_profile::drops_unsynced: the node's volatile data operations are never durable.
+  void drop_unsynced_writes(inode_id node);
   // Applies `op` to the live tree and logs it; returns its log index.
   std::size_t record(operation op);
   // Marks volatile log entries matching `covered` durable after log index `sync_index`.
@@ -100,6 +108,10 @@ class sim_vfs final : public file_system {
   inode_id next_inode_;
   std::size_t eligible_calls_ = 0;
   std::size_t faults_injected_ = 0;
+  // Locked inodes and the token of their holder: a lock released after a crash (a reboot
+  // cleared the table) must not release its successor's.
+  std::map<inode_id, std::uint64_t> locks_;
+  std::uint64_t next_lock_token_ = 1;
 };
 
 }  // namespace loopcheck::vfs

@@ -45,24 +45,67 @@ BOOST_AUTO_TEST_CASE(every_single_bit_flip_of_a_snapshot_is_rejected_or_harmless
 
 BOOST_AUTO_TEST_CASE(journal_keeps_the_valid_prefix_and_drops_a_torn_tail) {
   std::string bytes = pdict::encode_journal_header(3, 10);
-  bytes += pdict::encode_journal_record(11, pdict::mutation().set("a", 1));
-  bytes += pdict::encode_journal_record(12, pdict::mutation().erase("a").set("b", 2));
+  bytes += pdict::encode_journal_record(11, 11, pdict::mutation().set("a", 1));
+  bytes += pdict::encode_journal_record(12, 12, pdict::mutation().erase("a").set("b", 2));
   const std::size_t complete = bytes.size();
-  const std::string third = pdict::encode_journal_record(13, pdict::mutation().clear());
+  const std::string third = pdict::encode_journal_record(13, 13, pdict::mutation().clear());
   for (std::size_t cut = 0; cut < third.size(); ++cut) {
     const auto journal = pdict::decode_journal(bytes + third.substr(0, cut));
     BOOST_TEST(journal.records.size() == 2u);
     BOOST_TEST(journal.valid_size_bytes == complete);
     BOOST_TEST(journal.torn_tail_bytes == cut);
+    BOOST_TEST(!journal.damage);
   }
   const auto whole = pdict::decode_journal(bytes + third);
   BOOST_TEST(whole.records.size() == 3u);
   BOOST_TEST(whole.last_seq() == 13u);
-  // A gap in the sequence ends the prefix: a record from another journal is never replayed.
-  const auto gapped = pdict::decode_journal(bytes + pdict::encode_journal_record(15, pdict::mutation().clear()));
-  BOOST_TEST(gapped.records.size() == 2u);
   BOOST_CHECK_THROW(pdict::decode_journal(""), pdict::format_error);
   BOOST_CHECK_THROW(pdict::decode_journal(third), pdict::format_error);
+  BOOST_CHECK_THROW(pdict::encode_journal_record(13, 14, pdict::mutation().clear()), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(a_record_of_a_later_append_after_a_bad_line_is_damage_not_a_torn_tail) {
+  std::string bytes = pdict::encode_journal_header(3, 10);
+  bytes += pdict::encode_journal_record(11, 11, pdict::mutation().set("a", 1));
+  const std::uint64_t damaged_at = bytes.size();
+  std::string second = pdict::encode_journal_record(12, 12, pdict::mutation().set("b", 2));
+  second[20] = static_cast<char>(second[20] ^ 0x04);
+  bytes += second;
+  bytes += pdict::encode_journal_record(13, 13, pdict::mutation().set("c", 3));
+  bytes += pdict::encode_journal_record(14, 13, pdict::mutation().set("d", 4));
+  const auto journal = pdict::decode_journal(bytes);
+  BOOST_REQUIRE(journal.damage);
+  BOOST_TEST(journal.damage->seq == 12u);
+  BOOST_TEST(journal.damage->offset_bytes == damaged_at);
+  BOOST_TEST(journal.damage->reason == "checksum mismatch");
+  BOOST_TEST(journal.damage->later_records == 2u);
+  BOOST_TEST(journal.damage->last_seq_seen == 14u);
+  BOOST_TEST(journal.records.size() == 1u);
+  BOOST_TEST(journal.torn_tail_bytes == 0u);
+  BOOST_TEST(pdict::describe(*journal.damage).find("record seq 12 at byte offset") == 0u);
+  // A gap in the sequence followed by a later append is damage too: a committed record vanished.
+  std::string gapped = pdict::encode_journal_header(3, 10);
+  gapped += pdict::encode_journal_record(11, 11, pdict::mutation().set("a", 1));
+  gapped += pdict::encode_journal_record(13, 13, pdict::mutation().clear());
+  const auto gap = pdict::decode_journal(gapped);
+  BOOST_REQUIRE(gap.damage);
+  BOOST_TEST(gap.damage->seq == 12u);
+  BOOST_TEST(gap.damage->reason == "out of sequence: expected seq 12, found seq 13");
+}
+
+BOOST_AUTO_TEST_CASE(version_1_journals_still_load_and_treat_each_record_as_its_own_append) {
+  const std::string header = R"({"format":"loopcheck-pdict-journal","version":1,"generation":1,"base_seq":0})";
+  const std::string first = R"({"seq":1,"ops":[["set","a",1]]})";
+  const std::string second = R"({"seq":2,"ops":[["set","b",2]]})";
+  const auto line = [](const std::string& payload) { return pdict::crc32c_hex(payload) + ' ' + payload + '\n'; };
+  const auto loaded = pdict::decode_journal(line(header) + line(first) + line(second));
+  BOOST_TEST(loaded.records.size() == 2u);
+  BOOST_TEST(!loaded.damage);
+  std::string damaged_first = line(first);
+  damaged_first[12] = 'X';
+  const auto damaged = pdict::decode_journal(line(header) + damaged_first + line(second));
+  BOOST_REQUIRE(damaged.damage);
+  BOOST_TEST(damaged.damage->seq == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(stress_is_deterministic_and_counts_its_mutations) {
