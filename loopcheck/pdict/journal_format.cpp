@@ -126,7 +126,7 @@ journal_contents decode_journal(std::string_view bytes) {
   const auto base_seq = unsigned_member(header, "base_seq");
   if (!generation || !base_seq) throw format_error("journal header lacks \"generation\" or \"base_seq\"");
 
-  journal_contents contents{*generation, *base_seq, {}, header_size, 0, std::nullopt};
+  journal_contents contents{version, *generation, *base_seq, {}, header_size, 0, std::nullopt};
   // The batch the next record may continue; a record may also start a new batch.
   std::uint64_t open_batch_seq = 0;
   std::string bad_line_reason;

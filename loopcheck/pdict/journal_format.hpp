@@ -44,6 +44,7 @@ struct journal_damage {
 };
 
 struct journal_contents {
+  std::int64_t version = journal_format_version;
   std::uint64_t generation = 0;
   std::uint64_t base_seq = 0;
   std::vector<mutation> records;  // sequence numbers base_seq + 1, base_seq + 2, ...: the good prefix

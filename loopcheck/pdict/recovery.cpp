@@ -146,7 +146,9 @@ asio::awaitable<recovered_state> recover(vfs::file_system& fs, store_files& file
   state.torn_tail_bytes = journal->torn_tail_bytes;
   state.journal_size_bytes = journal->valid_size_bytes;
   state.last_seq = journal->last_seq();
-  state.journal_appendable = journal->torn_tail_bytes == 0 && !journal->damage;
+  // An older format is not extended with records of the current one: compaction rewrites it.
+  state.journal_appendable =
+      journal->torn_tail_bytes == 0 && !journal->damage && journal->version == journal_format_version;
   co_return state;
 }
 

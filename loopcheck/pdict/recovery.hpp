@@ -55,7 +55,8 @@ struct recovered_state {
   std::uint64_t generation = 0;           // of the snapshot the data came from (0: none)
   std::uint64_t next_generation = 1;      // above every generation seen in either file
   std::uint64_t snapshot_size_bytes = 0;
-  // The journal can be appended to as is: it has the snapshot's generation and no torn tail.
+  // The journal can be appended to as is: the current format, the snapshot's generation, no
+  // torn tail and no damage.
   bool journal_appendable = false;
   std::uint64_t journal_size_bytes = 0;
   std::uint64_t last_seq = 0;             // the journal's last sequence number

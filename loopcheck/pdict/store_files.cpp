@@ -84,7 +84,9 @@ asio::awaitable<void> store_files::remove_stale_temps(vfs::file_system& fs) {
 }
 
 asio::awaitable<std::string> store_files::set_aside(vfs::file_system& fs, const std::string& path) {
-  const std::string prefix = name_ + ".corrupt-";
+  assert(path == snapshot_path_ || path == journal_path_);
+  // Named after the file itself, so the evidence says whether it was the snapshot or the journal.
+  const std::string prefix = path.substr(directory_ == "/" ? 1 : directory_.size() + 1) + ".corrupt-";
   std::uint64_t highest = 0;
   for (const auto& entry : co_await fs.list_dir(directory_)) {
     if (!starts_with(entry, prefix)) continue;

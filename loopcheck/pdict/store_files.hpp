@@ -7,7 +7,8 @@
 //   <name>.journal         the journal (journal mode)
 //   <name>.lock            the writer's lock (file_system::lock_exclusive), held while open
 //   <name>.tmp-<n>         a snapshot or journal being written; stale after a crash
-//   <name>.corrupt-<n>     a file found corrupt, kept for inspection
+//   <name>.corrupt-<n>     a snapshot found corrupt, kept for inspection
+//   <name>.journal.corrupt-<n>  likewise a journal
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,8 +41,9 @@ class store_files {
   // file of a live writer is not stale) and before the first durable_replace.
   asio::awaitable<void> remove_stale_temps(vfs::file_system& fs);
 
-  // Renames `path` to the first free `<name>.corrupt-<n>` and syncs the directory; returns
-  // the new path, or throws the vfs::error that made it impossible (the file stays in place).
+  // Renames `path` (the snapshot or the journal) to the first free `<path>.corrupt-<n>` and
+  // syncs the directory; returns the new path, or throws the vfs::error that made it
+  // impossible (the file stays in place).
   asio::awaitable<std::string> set_aside(vfs::file_system& fs, const std::string& path);
 
  private:

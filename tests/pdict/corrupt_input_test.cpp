@@ -137,7 +137,7 @@ BOOST_AUTO_TEST_CASE(a_corrupt_journal_falls_back_to_the_snapshot_when_recoverin
     BOOST_TEST(d->to_json() == (json::object{{"kept", 1}}));
     co_await d->close();
   });
-  BOOST_TEST(fs.tree().read_file(dict_path + ".corrupt-1") == garbage);
+  BOOST_TEST(fs.tree().read_file(dict_path + ".journal.corrupt-1") == garbage);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
