@@ -1,11 +1,16 @@
 // posix_vfs specifics: the blocking work happens on its pool, never on the caller's loop.
 #include <boost/test/unit_test.hpp>
+#include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
+#include "loopcheck/vfs/error.hpp"
 #include "loopcheck/vfs/posix_vfs.hpp"
 #include "test_support.hpp"
 
@@ -13,7 +18,54 @@ namespace vfs = loopcheck::vfs;
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
+namespace {
+
+asio::awaitable<void> expect_close_error(asio::awaitable<void> call, std::string_view operation,
+                                         const std::string& path) {
+  try {
+    co_await std::move(call);
+    BOOST_ERROR(operation << " reported success although close failed");
+  } catch (const vfs::error& failure) {
+    BOOST_TEST(failure.errno_value() == EIO);
+    BOOST_TEST(failure.operation() == operation);
+    BOOST_TEST(failure.path() == path);
+    BOOST_TEST(std::string(failure.what()).find("(close)") != std::string::npos, failure.what());
+  }
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_SUITE(posix_vfs)
+
+// Every operation that writes closes its descriptor itself and reports a failed close (NFS
+// reports write-back errors there); reads keep ignoring close errors.
+BOOST_AUTO_TEST_CASE(a_failed_close_fails_every_operation_that_writes) {
+  vfs::testing::temp_directory scratch;
+  const std::string file = scratch.file("f");
+  std::ofstream(file) << "content";
+  std::atomic<int> failed_close_count{0};
+  vfs::posix_vfs fs({.close_after_write = [&](int fd) {
+    ::close(fd);
+    ++failed_close_count;
+    errno = EIO;
+    return -1;
+  }});
+  vfs::testing::run_coroutine([&]() -> asio::awaitable<void> {
+    co_await expect_close_error(fs.write_at(file, 0, "x"), "write_at", file);
+    co_await expect_close_error(fs.append(file, "y"), "append", file);
+    co_await expect_close_error(fs.truncate(file, 2), "truncate", file);
+    co_await expect_close_error(fs.fsync_file(file), "fsync_file", file);
+    co_await expect_close_error(fs.create(scratch.file("new"), vfs::create_mode::exclusive), "create",
+                                scratch.file("new"));
+    co_await expect_close_error(fs.fsync_dir(scratch.path()), "fsync_dir", scratch.path());
+    // The data reached the file before the close failed; reads do not consult the close hook.
+    const std::string content = co_await fs.read_file(file);
+    BOOST_TEST(content == "xo");
+    const vfs::file_stat info = co_await fs.stat(file);
+    BOOST_TEST(info.size_bytes == 2u);
+  });
+  BOOST_TEST(failed_close_count == 6);  // one close per writing operation, none by reads
+}
 
 BOOST_AUTO_TEST_CASE(system_calls_run_on_the_pool_and_resume_on_the_loop) {
   vfs::testing::temp_directory scratch;
