@@ -11,6 +11,7 @@
 #include <cstring>
 #include <utility>
 
+#include "loopcheck/vfs/blocking_call.hpp"
 #include "loopcheck/vfs/error.hpp"
 
 namespace loopcheck::vfs {
@@ -97,13 +98,6 @@ void fsync_or_throw(const unique_fd& fd, const std::string& path, std::string_vi
   if (retry_eintr([&] { return ::fsync(fd.get()); }) == -1) throw error(errno, operation, path);
 }
 
-template <typename Blocking>
-asio::awaitable<decltype(std::declval<Blocking&>()())> run_with_hook(
-    const std::function<void(std::string_view)>& hook, std::string operation, Blocking blocking) {
-  if (hook) hook(operation);
-  co_return blocking();
-}
-
 }  // namespace
 
 posix_vfs::posix_vfs() : posix_vfs(options{}) {}
@@ -118,11 +112,12 @@ posix_vfs::~posix_vfs() { pool_.join(); }
 // init-captures twice when it appears inside a co_await expression.
 template <typename Blocking>
 auto posix_vfs::off_loop(std::string_view operation, Blocking blocking) -> asio::awaitable<decltype(blocking())> {
-  // co_spawn with use_awaitable dispatches the completion to the awaiting coroutine's executor
-  // and holds work on it meanwhile, so the caller's context neither blocks nor runs out of work.
-  co_return co_await asio::co_spawn(
-      pool_, run_with_hook(options_.before_blocking_call, std::string(operation), std::move(blocking)),
-      asio::use_awaitable);
+  auto with_hook = [hook = &options_.before_blocking_call, operation = std::string(operation),
+                    blocking = std::move(blocking)]() mutable {
+    if (*hook) (*hook)(operation);
+    return blocking();
+  };
+  return async_run_blocking(pool_.get_executor(), std::move(with_hook), asio::use_awaitable);
 }
 
 asio::awaitable<std::string> posix_vfs::read_file(std::string path) {

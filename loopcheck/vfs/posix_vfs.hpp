@@ -46,7 +46,8 @@ class posix_vfs final : public file_system {
   asio::awaitable<file_stat> stat(std::string path) override;
 
  private:
-  // Runs `blocking` on the pool; the result or exception is delivered on the caller's executor.
+  // Runs `blocking` on the pool; the result or exception is delivered on the caller's executor,
+  // never into a destroyed one (in_flight_calls.hpp).
   template <typename Blocking>
   auto off_loop(std::string_view operation, Blocking blocking) -> asio::awaitable<decltype(blocking())>;
 
