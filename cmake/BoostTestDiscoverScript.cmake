@@ -40,9 +40,10 @@ foreach(id IN LISTS ids)
     set(p "${parent_${p}}")
   endwhile()
   set(all_labels ${LABELS} ${labels_${id}})
+  # A case that cannot run here says so (tests/support/skip_test.hpp); ctest shows it Skipped.
   string(APPEND content
     "add_test([=[${PREFIX}.${path}]=] [==[${EXE}]==] [==[--run_test=${path}]==] --log_level=warning --report_level=short)\n"
-    "set_tests_properties([=[${PREFIX}.${path}]=] PROPERTIES LABELS [==[${all_labels}]==] TIMEOUT ${TIMEOUT} WORKING_DIRECTORY [==[${WORKDIR}]==])\n")
+    "set_tests_properties([=[${PREFIX}.${path}]=] PROPERTIES LABELS [==[${all_labels}]==] TIMEOUT ${TIMEOUT} WORKING_DIRECTORY [==[${WORKDIR}]==] SKIP_REGULAR_EXPRESSION [==[loopcheck-test-skipped: ]==])\n")
   math(EXPR count "${count} + 1")
 endforeach()
 if(count EQUAL 0)

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <utility>
 
+#include "loopcheck/vfs/blocking_call.hpp"
 #include "loopcheck/vfs/error.hpp"
 
 namespace loopcheck::vfs {
@@ -38,10 +39,14 @@ class unique_fd {
   explicit unique_fd(int fd) : fd_(fd) { assert(fd >= 0); }
   unique_fd(const unique_fd&) = delete;
   unique_fd& operator=(const unique_fd&) = delete;
-  // A close error after a successful fsync cannot lose synced data; callers that need the data
-  // durable fsync explicitly, so the error is deliberately ignored here.
-  ~unique_fd() { ::close(fd_); }
+  // The fallback for error paths, which already throw the first error, and for reads: a read's
+  // close error cannot mean lost data (nothing was written through it) and the bytes read are
+  // complete, so it is ignored. Operations that write close explicitly (close_or_throw).
+  ~unique_fd() {
+    if (fd_ != -1) ::close(fd_);
+  }
   int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
 
  private:
   int fd_;
@@ -78,15 +83,19 @@ void write_fully(int fd, const std::string& path, std::string_view operation, st
   }
 }
 
-void fsync_or_throw(const unique_fd& fd, const std::string& path, std::string_view operation) {
-  if (retry_eintr([&] { return ::fsync(fd.get()); }) == -1) throw error(errno, operation, path);
+// For descriptors that were written through or synced: NFS and some FUSE file systems report a
+// failed write-back only at close. Not retried on EINTR: Linux releases the descriptor even
+// then, and a second close could close a descriptor another thread has just opened.
+void close_or_throw(unique_fd& fd, const std::function<int(int)>& close_substitute, const std::string& path,
+                    std::string_view operation) {
+  const int raw_fd = fd.release();
+  if ((close_substitute ? close_substitute(raw_fd) : ::close(raw_fd)) == -1) {
+    throw error(errno, operation, path, {}, "close");
+  }
 }
 
-template <typename Blocking>
-asio::awaitable<decltype(std::declval<Blocking&>()())> run_with_hook(
-    const std::function<void(std::string_view)>& hook, std::string operation, Blocking blocking) {
-  if (hook) hook(operation);
-  co_return blocking();
+void fsync_or_throw(const unique_fd& fd, const std::string& path, std::string_view operation) {
+  if (retry_eintr([&] { return ::fsync(fd.get()); }) == -1) throw error(errno, operation, path);
 }
 
 }  // namespace
@@ -103,11 +112,12 @@ posix_vfs::~posix_vfs() { pool_.join(); }
 // init-captures twice when it appears inside a co_await expression.
 template <typename Blocking>
 auto posix_vfs::off_loop(std::string_view operation, Blocking blocking) -> asio::awaitable<decltype(blocking())> {
-  // co_spawn with use_awaitable dispatches the completion to the awaiting coroutine's executor
-  // and holds work on it meanwhile, so the caller's context neither blocks nor runs out of work.
-  co_return co_await asio::co_spawn(
-      pool_, run_with_hook(options_.before_blocking_call, std::string(operation), std::move(blocking)),
-      asio::use_awaitable);
+  auto with_hook = [hook = &options_.before_blocking_call, operation = std::string(operation),
+                    blocking = std::move(blocking)]() mutable {
+    if (*hook) (*hook)(operation);
+    return blocking();
+  };
+  return async_run_blocking(pool_.get_executor(), std::move(with_hook), asio::use_awaitable);
 }
 
 asio::awaitable<std::string> posix_vfs::read_file(std::string path) {
@@ -130,45 +140,50 @@ asio::awaitable<std::string> posix_vfs::read_file(std::string path) {
 }
 
 asio::awaitable<void> posix_vfs::write_at(std::string path, std::uint64_t offset_bytes, std::string_view data) {
-  auto blocking = [path = std::move(path), offset_bytes, data] {
+  auto blocking = [this, path = std::move(path), offset_bytes, data] {
     unique_fd fd = open_or_throw(path, O_WRONLY, "write_at");
     write_fully(fd.get(), path, "write_at", data, &offset_bytes);
+    close_or_throw(fd, options_.close_after_write, path, "write_at");
   };
   co_await off_loop("write_at", std::move(blocking));
 }
 
 asio::awaitable<void> posix_vfs::append(std::string path, std::string_view data) {
-  auto blocking = [path = std::move(path), data] {
+  auto blocking = [this, path = std::move(path), data] {
     unique_fd fd = open_or_throw(path, O_WRONLY | O_APPEND, "append");
     write_fully(fd.get(), path, "append", data, nullptr);
+    close_or_throw(fd, options_.close_after_write, path, "append");
   };
   co_await off_loop("append", std::move(blocking));
 }
 
 asio::awaitable<void> posix_vfs::truncate(std::string path, std::uint64_t size_bytes) {
-  auto blocking = [path = std::move(path), size_bytes] {
+  auto blocking = [this, path = std::move(path), size_bytes] {
     unique_fd fd = open_or_throw(path, O_WRONLY, "truncate");
     if (retry_eintr([&] { return ::ftruncate(fd.get(), static_cast<off_t>(size_bytes)); }) == -1) {
       throw error(errno, "truncate", path);
     }
+    close_or_throw(fd, options_.close_after_write, path, "truncate");
   };
   co_await off_loop("truncate", std::move(blocking));
 }
 
 asio::awaitable<void> posix_vfs::fsync_file(std::string path) {
-  auto blocking = [path = std::move(path)] {
+  auto blocking = [this, path = std::move(path)] {
     unique_fd fd = open_or_throw(path, O_RDONLY, "fsync_file");
     fsync_or_throw(fd, path, "fsync_file");
+    close_or_throw(fd, options_.close_after_write, path, "fsync_file");
   };
   co_await off_loop("fsync_file", std::move(blocking));
 }
 
 asio::awaitable<void> posix_vfs::create(std::string path, create_mode mode) {
-  auto blocking = [path = std::move(path), mode] {
+  auto blocking = [this, path = std::move(path), mode] {
     int flags = O_WRONLY | O_CREAT;
     if (mode == create_mode::exclusive) flags |= O_EXCL;
     if (mode == create_mode::truncate_existing) flags |= O_TRUNC;
     unique_fd fd = open_or_throw(path, flags, "create");
+    close_or_throw(fd, options_.close_after_write, path, "create");
   };
   co_await off_loop("create", std::move(blocking));
 }
@@ -195,9 +210,10 @@ asio::awaitable<void> posix_vfs::unlink(std::string path) {
 }
 
 asio::awaitable<void> posix_vfs::fsync_dir(std::string path) {
-  auto blocking = [path = std::move(path)] {
+  auto blocking = [this, path = std::move(path)] {
     unique_fd fd = open_or_throw(path, O_RDONLY | O_DIRECTORY, "fsync_dir");
     fsync_or_throw(fd, path, "fsync_dir");
+    close_or_throw(fd, options_.close_after_write, path, "fsync_dir");
   };
   co_await off_loop("fsync_dir", std::move(blocking));
 }

@@ -17,7 +17,12 @@ class posix_vfs final : public file_system {
     std::size_t thread_count = 2;
     // Test hook: runs on the pool thread just before an operation's system calls, with the
     // operation's name. Lets a test see which thread does the blocking work, or stall it.
-    std::function<void(std::string_view operation)> before_blocking_call;
+    std::function<void(std::string_view operation)> before_blocking_call{};
+    // Test hook: replaces close(2) for the descriptors of operations that write (write_at,
+    // append, truncate, create, fsync_file, fsync_dir), whose close errors are reported; close
+    // errors are hard to provoke on a local file system. It must close `fd` (or it leaks) and
+    // return close's result, -1 with errno set for a failure.
+    std::function<int(int fd)> close_after_write{};
   };
 
   posix_vfs();
@@ -45,7 +50,8 @@ class posix_vfs final : public file_system {
   asio::awaitable<std::unique_ptr<file_lock>> lock_exclusive(std::string path) override;
 
  private:
-  // Runs `blocking` on the pool; the result or exception is delivered on the caller's executor.
+  // Runs `blocking` on the pool; the result or exception is delivered on the caller's executor,
+  // never into a destroyed one (in_flight_calls.hpp).
   template <typename Blocking>
   auto off_loop(std::string_view operation, Blocking blocking) -> asio::awaitable<decltype(blocking())>;
 
