@@ -34,6 +34,23 @@ asio::awaitable<file_read> read_store_file(vfs::file_system& fs, const std::stri
   co_return result;
 }
 
+struct store_read {
+  file_read snapshot;
+  file_read journal;
+};
+
+// The journal is read before the snapshot. A writer makes a snapshot durable before the journal
+// that extends it, so whatever compactions happen between the two reads, the snapshot read
+// second is at least as new as the journal's generation: a reader without the lock (check,
+// dump) never sees a journal newer than its snapshot. (Read in the other order, a compaction
+// in between pairs an old snapshot with a new journal.)
+asio::awaitable<store_read> read_store(vfs::file_system& fs, const store_files& files) {
+  store_read read;
+  read.journal = co_await read_store_file(fs, files.journal_path());
+  read.snapshot = co_await read_store_file(fs, files.snapshot_path());
+  co_return read;
+}
+
 template <typename Decoded, typename Decoder>
 std::variant<Decoded, std::string> decode(const file_read& file, Decoder decoder) {
   if (!file.unreadable_reason.empty()) return file.unreadable_reason;
@@ -104,8 +121,7 @@ asio::awaitable<void> handle_damage(vfs::file_system& fs, store_files& files, co
 asio::awaitable<recovered_state> recover(vfs::file_system& fs, store_files& files, recovery_policy policy,
                                          recovery_reporter report) {
   recovered_state state;
-  const file_read snapshot_file = co_await read_store_file(fs, files.snapshot_path());
-  const file_read journal_file = co_await read_store_file(fs, files.journal_path());
+  const auto [snapshot_file, journal_file] = co_await read_store(fs, files);
 
   bool have_snapshot = false;
   if (snapshot_file.exists) {
@@ -156,8 +172,7 @@ asio::awaitable<check_report> check_store(vfs::file_system& fs, std::string snap
   store_files files(std::move(snapshot_path));
   check_report report;
   dict_data data;
-  const file_read snapshot_file = co_await read_store_file(fs, files.snapshot_path());
-  const file_read journal_file = co_await read_store_file(fs, files.journal_path());
+  const auto [snapshot_file, journal_file] = co_await read_store(fs, files);
   if (!snapshot_file.exists && !journal_file.exists) {
     report.reason = "no snapshot and no journal";
     co_return report;

@@ -249,3 +249,46 @@ BOOST_AUTO_TEST_CASE(golden_version_1_stores_load_and_are_rewritten_in_the_curre
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(read_only_access)
+
+// A reader takes no lock. While a writer appends and compacts, what it reads must still be a
+// consistent store: never "journal newer than the snapshot", always a state the writer had.
+BOOST_AUTO_TEST_CASE(a_reader_without_the_lock_sees_a_consistent_store_while_a_writer_compacts) {
+  constexpr int writes = 40;
+  for (std::uint64_t seed = 0; seed < 40; ++seed) {
+    BOOST_TEST_CONTEXT("seed " << seed) {
+      vfs::sim_vfs fs(tree_with_dict_file(), {});
+      int inconsistent = 0;
+      run_on_sim(
+          [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+            auto options = options_for(persistence_mode::journal);
+            options.compact_min_bytes = 0;  // compact whenever the journal outgrows the snapshot
+            auto writer = co_await pdict::persistent_dict::open(ex, fs, options);
+            bool writing = true;
+            asio::co_spawn(
+                ex,
+                [&]() -> asio::awaitable<void> {
+                  for (int round = 0; writing && round < 10 * writes; ++round) {
+                    const pdict::check_report report = co_await pdict::check_store(fs, dict_path);
+                    if (!report.ok) {
+                      ++inconsistent;
+                      BOOST_TEST_MESSAGE(report.reason);
+                    }
+                  }
+                },
+                asio::detached);
+            for (int i = 0; i < writes; ++i) {
+              writer->set("k" + std::to_string(i), i);
+              co_await writer->flush();
+            }
+            writing = false;
+            co_await writer->close();
+          },
+          seed);
+      BOOST_TEST(inconsistent == 0);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
