@@ -7,48 +7,26 @@
 
 #include "dict_command.hpp"
 #include "loopcheck/demo/detector_demo.hpp"
-#include "scenario_commands.hpp"
-
-namespace {
-
-constexpr int exit_findings = 1;
-constexpr int exit_usage = 2;
-constexpr int exit_internal = 3;
-
-}  // namespace
+#include "loopcheck/runner/command_line.hpp"
+#include "loopcheck/runner/scenario_commands.hpp"
 
 int main(int argc, char** argv) {
+  namespace runner = loopcheck::runner;
   CLI::App app{"loopcheck: makes the silent failures of asynchronous C++ on Boost.Asio loud and reproducible"};
   app.set_version_flag("--version", std::string("loopcheck ") + LOOPCHECK_VERSION);
   app.require_subcommand(1, 1);
   auto* demo = app.add_subcommand("demo", "Run each detector against its bug and the right pattern, on real Asio");
   auto* dict = loopcheck::cli::add_dict_command(app);
-  loopcheck::cli::scenario_commands scenarios(app);
+  runner::scenario_commands scenarios(app, "loopcheck");
+  if (const auto exit_code = runner::parse_command_line(app, argc, argv, "loopcheck")) return *exit_code;
 
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    if (app.get_subcommands().empty() && !app.remaining().empty()) {
-      std::cerr << "loopcheck: unknown command '" << app.remaining().front() << "' (see loopcheck --help)\n";
-    } else if (app.get_subcommands().empty()) {
-      std::cerr << "loopcheck: a command is required (see loopcheck --help)\n";
-    } else {
-      std::cerr << "loopcheck: " << e.what() << " (see loopcheck --help)\n";
-    }
-    return exit_usage;
-  }
-
-  try {
-    if (demo->parsed()) return loopcheck::demo::run_detector_demo(std::cout) ? 0 : exit_findings;
+    if (demo->parsed()) return loopcheck::demo::run_detector_demo(std::cout) ? runner::exit_ok : runner::exit_findings;
     if (dict->parsed()) return loopcheck::cli::run_dict_command(*dict, std::cout, std::cerr);
     if (const int rc = scenarios.run_parsed(); rc >= 0) return rc;
   } catch (const std::exception& e) {
     std::cerr << "loopcheck: internal error: " << e.what() << "\n";
-    return exit_internal;
+    return runner::exit_internal;
   }
-  return exit_internal;  // unreachable: CLI11 requires exactly one subcommand
+  return runner::exit_internal;  // unreachable: CLI11 requires exactly one subcommand
 }

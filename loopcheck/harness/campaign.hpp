@@ -66,6 +66,8 @@ struct target_result {
 };
 
 struct campaign_result {
+  // The runner that ran it (`loopcheck`, or a user's runner): replay commands name it.
+  std::string runner_program = "loopcheck";
   std::vector<target_result> targets;
   std::uint64_t runs = 0;
   std::uint64_t runs_skipped_by_time_budget = 0;

@@ -23,8 +23,8 @@ bool target_failed(const target_result& t, verdict_rule rule) {
   return rule == verdict_rule::gate ? t.seeds_with_findings != 0 : !t.expectation_held();
 }
 
-std::string replay_command(const target_result& t) {
-  return t.first_replay_token.empty() ? std::string() : "loopcheck replay " + t.first_replay_token;
+std::string replay_command(const std::string& runner_program, const std::string& token) {
+  return token.empty() ? std::string() : runner_program + " replay " + token;
 }
 
 namespace {
@@ -136,11 +136,11 @@ void write_text(std::ostream& out, const campaign_result& result, verdict_rule r
     if (t.first_findings.empty()) continue;
     fmt::print(out, "\n{}/{} seed {}:\n", t.family, t.variant, *t.first_seed_with_findings);
     print_findings(out, t.first_findings, "  ");
-    fmt::print(out, "  replay: {}\n", replay_command(t));
+    fmt::print(out, "  replay: {}\n", replay_command(result.runner_program, t.first_replay_token));
     if (!t.minimal_replay_token.empty() && t.minimal_replay_token != t.first_replay_token) {
       fmt::print(out, "  shrunk in {} runs to a minimal case:\n", t.shrink_attempts);
       print_findings(out, t.minimal_findings, "    ");
-      fmt::print(out, "  replay minimal: loopcheck replay {}\n", t.minimal_replay_token);
+      fmt::print(out, "  replay minimal: {}\n", replay_command(result.runner_program, t.minimal_replay_token));
     }
   }
   fmt::print(out, "\n{} runs in {:.2f} s, {} with findings\n", result.runs, result.wall_seconds, result.findings());
@@ -153,6 +153,7 @@ void write_json(std::ostream& out, const campaign_result& result, verdict_rule r
   json::object root;
   root["schema"] = "loopcheck.run";
   root["schema_version"] = 1;
+  root["runner"] = result.runner_program;
   json::object summary;
   summary["runs"] = result.runs;
   summary["runs_skipped_by_time_budget"] = result.runs_skipped_by_time_budget;
@@ -180,14 +181,14 @@ void write_json(std::ostream& out, const campaign_result& result, verdict_rule r
       json::object first;
       first["seed"] = *t.first_seed_with_findings;
       first["replay_token"] = t.first_replay_token;
-      first["replay_command"] = replay_command(t);
+      first["replay_command"] = replay_command(result.runner_program, t.first_replay_token);
       json::array findings;
       for (const auto& f : t.first_findings) findings.push_back(to_json(f));
       first["findings"] = std::move(findings);
       o["first_failure"] = std::move(first);
       json::object minimal;
       minimal["replay_token"] = t.minimal_replay_token;
-      minimal["replay_command"] = "loopcheck replay " + t.minimal_replay_token;
+      minimal["replay_command"] = replay_command(result.runner_program, t.minimal_replay_token);
       minimal["shrink_attempts"] = t.shrink_attempts;
       json::array minimal_findings;
       for (const auto& f : t.minimal_findings) minimal_findings.push_back(to_json(f));
@@ -240,8 +241,10 @@ void write_junit(std::ostream& out, const campaign_result& result, verdict_rule 
       }
     }
     if (!t.first_replay_token.empty()) {
-      std::string replay = replay_command(t);
-      if (!t.minimal_replay_token.empty()) replay += "\nminimal: loopcheck replay " + t.minimal_replay_token;
+      std::string replay = replay_command(result.runner_program, t.first_replay_token);
+      if (!t.minimal_replay_token.empty()) {
+        replay += "\nminimal: " + replay_command(result.runner_program, t.minimal_replay_token);
+      }
       tc.append_child("system-out").append_child(pugi::node_pcdata).set_value(replay.c_str());
     }
     std::string evidence;
@@ -291,6 +294,8 @@ campaign_result read_json(std::istream& in, const std::string& name) {
       bad_report(name, "wrong schema or version");
     }
     campaign_result result;
+    // Added after version 1 was first written: older reports came from `loopcheck` itself.
+    if (const auto* runner = root.if_contains("runner")) result.runner_program = json::value_to<std::string>(*runner);
     result.runs = json::value_to<std::uint64_t>(root.at("summary").at("runs"));
     result.runs_skipped_by_time_budget = json::value_to<std::uint64_t>(root.at("summary").at("runs_skipped_by_time_budget"));
     result.wall_seconds = json::value_to<double>(root.at("summary").at("wall_seconds"));
@@ -339,6 +344,7 @@ campaign_result read_json(std::istream& in, const std::string& name) {
 
 campaign_result merge(const std::vector<campaign_result>& parts) {
   campaign_result merged;
+  if (!parts.empty()) merged.runner_program = parts.front().runner_program;
   for (const auto& part : parts) {
     merged.runs += part.runs;
     merged.runs_skipped_by_time_budget += part.runs_skipped_by_time_budget;

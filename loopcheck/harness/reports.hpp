@@ -14,7 +14,8 @@ namespace loopcheck::harness {
 enum class verdict_rule { gate, selftest };
 
 bool target_failed(const target_result& t, verdict_rule rule);
-std::string replay_command(const target_result& t);
+// "<runner> replay <token>", or empty for an empty token.
+std::string replay_command(const std::string& runner_program, const std::string& token);
 
 void write_text(std::ostream& out, const campaign_result& result, verdict_rule rule);
 void write_json(std::ostream& out, const campaign_result& result, verdict_rule rule);

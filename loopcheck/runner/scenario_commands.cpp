@@ -1,4 +1,6 @@
-#include "scenario_commands.hpp"
+#include "loopcheck/runner/scenario_commands.hpp"
+
+#include <boost/json.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -17,14 +19,12 @@
 #include "loopcheck/harness/reports.hpp"
 #include "loopcheck/harness/scenario_registry.hpp"
 #include "loopcheck/harness/scenario_run.hpp"
+#include "loopcheck/runner/command_line.hpp"
 
-namespace loopcheck::cli {
+namespace loopcheck::runner {
 
 namespace {
 
-constexpr int exit_ok = 0;
-constexpr int exit_findings = 1;
-constexpr int exit_usage = 2;
 
 struct usage_error : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -132,8 +132,9 @@ std::chrono::milliseconds parse_duration(const std::string& text) {
 
 }  // namespace
 
-scenario_commands::scenario_commands(CLI::App& app) {
+scenario_commands::scenario_commands(CLI::App& app, std::string program) : program_(std::move(program)) {
   list_ = app.add_subcommand("list", "List scenario families, their variants, modes and expected outcomes");
+  list_->add_flag("--json", list_json_, "One JSON document (for tools, e.g. the ctest registration)");
 
   run_ = app.add_subcommand("run", "Run scenario families over seeds; exit 1 when any run reports findings");
   run_->add_option("family", families_, "Families to run (default: all)");
@@ -156,6 +157,11 @@ scenario_commands::scenario_commands(CLI::App& app) {
   merge_->add_option("--report", reports_, "Write a report FORMAT:PATH (text, json, junit; repeatable)");
 
   selftest_ = app.add_subcommand("selftest", "Prove the harness: references stay silent, every bug variant is caught");
+  selftest_->add_option("family", families_, "Families to check (default: all)");
+  selftest_->add_option("--variant", variant_, "Check only this variant");
+  selftest_->add_option("--seeds", selftest_seeds_,
+                        "Seeds a reference must stay silent on, and the budget to catch a bug variant (default 40)")
+      ->check(CLI::Range(1ull, 10'000'000ull));
   selftest_->add_option("--jobs", jobs_, "Worker threads")->check(CLI::Range(1, 256));
   selftest_->add_option("--report", reports_, "Write a report FORMAT:PATH (text, json, junit; repeatable)");
 
@@ -176,13 +182,48 @@ int scenario_commands::run_parsed() {
     if (merge_->parsed()) return merge();
     if (isolated_run_->parsed()) return isolated_run();
   } catch (const usage_error& e) {
-    std::cerr << "loopcheck: " << e.what() << "\n";
+    std::cerr << program_ << ": " << e.what() << "\n";
     return exit_usage;
   }
   return -1;
 }
 
+// {"families":[{"name","description","modes":[...],"options":[{name,default,min,max,help}],
+//   "variants":[{"name","description","expected":"silent"|"caught","caught_by":[kinds]}]}]}
+boost::json::object list_as_json() {
+  namespace json = boost::json;
+  json::array families;
+  for (const auto* family : harness::scenario_registry::instance().all()) {
+    json::array modes;
+    for (auto m : family->modes()) modes.emplace_back(harness::to_string(m));
+    json::array options;
+    for (const auto& o : family->options()) {
+      options.push_back(json::object{{"name", o.name}, {"default", o.default_value}, {"min", o.min_value},
+                                     {"max", o.max_value}, {"help", o.help}});
+    }
+    json::array variants;
+    for (const auto& v : family->variants()) {
+      json::array kinds;
+      for (auto k : v.caught_by) kinds.emplace_back(to_string(k));
+      variants.push_back(json::object{{"name", v.name},
+                                      {"description", v.description},
+                                      {"expected", v.is_reference() ? "silent" : "caught"},
+                                      {"caught_by", std::move(kinds)}});
+    }
+    families.push_back(json::object{{"name", family->name()},
+                                    {"description", family->description()},
+                                    {"modes", std::move(modes)},
+                                    {"options", std::move(options)},
+                                    {"variants", std::move(variants)}});
+  }
+  return json::object{{"families", std::move(families)}};
+}
+
 int scenario_commands::list() {
+  if (list_json_) {
+    std::cout << boost::json::serialize(list_as_json()) << '\n';
+    return exit_ok;
+  }
   for (const auto* family : harness::scenario_registry::instance().all()) {
     std::string modes;
     for (auto m : family->modes()) modes += (modes.empty() ? "" : ",") + std::string(harness::to_string(m));
@@ -202,16 +243,21 @@ int scenario_commands::list() {
   return exit_ok;
 }
 
-int scenario_commands::run() {
+std::vector<const harness::scenario*> scenario_commands::selected_families() const {
   const auto& registry = harness::scenario_registry::instance();
-  harness::campaign_spec spec;
+  if (families_.empty()) return registry.all();
   std::vector<const harness::scenario*> families;
-  if (families_.empty()) families = registry.all();
   for (const auto& name : families_) {
     const auto* family = registry.find(name);
-    if (family == nullptr) throw usage_error(fmt::format("unknown scenario family '{}' (see loopcheck list)", name));
+    if (family == nullptr) throw usage_error(fmt::format("unknown scenario family '{}' (see {} list)", name, program_));
     families.push_back(family);
   }
+  return families;
+}
+
+int scenario_commands::run() {
+  harness::campaign_spec spec;
+  const auto families = selected_families();
   spec.mode = mode_ == "real" ? harness::run_mode::real : harness::run_mode::sim;
   for (const auto* family : families) {
     const auto modes = family->modes();
@@ -241,7 +287,8 @@ int scenario_commands::run() {
   std::tie(spec.shard_index, spec.shard_count) = parse_shard(shard_);
   if (!time_budget_.empty()) spec.time_budget = parse_duration(time_budget_);
   const auto reports = parse_reports(reports_);
-  const auto result = harness::run_campaign(spec, progress_reporter());
+  auto result = harness::run_campaign(spec, progress_reporter());
+  result.runner_program = program_;
   harness::write_text(std::cout, result, harness::verdict_rule::gate);
   write_reports(reports, result, harness::verdict_rule::gate);
   return result.findings() == 0 ? exit_ok : exit_findings;
@@ -261,7 +308,7 @@ int scenario_commands::replay() {
     if (!f.evidence.empty()) fmt::print("{}\n", f.evidence);  // replay is where a reader wants it whole
   }
   if (first.event_hash != second.event_hash || first.findings.size() != second.findings.size()) {
-    fmt::print(std::cerr, "loopcheck: determinism check failed: two runs of {} differ (hash {:016x} vs {:016x})\n", token_,
+    fmt::print(std::cerr, "{}: determinism check failed: two runs of {} differ (hash {:016x} vs {:016x})\n", program_, token_,
                first.event_hash, second.event_hash);
     return 3;
   }
@@ -291,15 +338,23 @@ int scenario_commands::isolated_run() { return harness::isolated_child_main(toke
 
 int scenario_commands::selftest() {
   const auto reports = parse_reports(reports_);
+  const auto families = selected_families();
   harness::campaign_result all;
+  all.runner_program = program_;
+  bool any_target = false;
   for (const bool references : {true, false}) {
     harness::campaign_spec spec;
-    for (const auto* family : harness::scenario_registry::instance().all()) {
+    for (const auto* family : families) {
       for (const auto& v : family->variants()) {
-        if (v.is_reference() == references) spec.targets.push_back({family, v});
+        if (v.is_reference() == references && (variant_.empty() || v.name == variant_)) {
+          spec.targets.push_back({family, v});
+        }
       }
     }
-    spec.seeds.resize(references ? selftest_reference_seeds_ : selftest_bug_seed_budget_);
+    if (spec.targets.empty()) continue;
+    any_target = true;
+    // References: silent on every one of these seeds; bug variants: caught within this many.
+    spec.seeds.resize(selftest_seeds_);
     std::iota(spec.seeds.begin(), spec.seeds.end(), 0);
     spec.jobs = jobs_;
     spec.stop_bug_variants_when_caught = true;
@@ -308,6 +363,7 @@ int scenario_commands::selftest() {
     all.wall_seconds += part.wall_seconds;
     for (auto& t : part.targets) all.targets.push_back(std::move(t));
   }
+  if (!any_target) throw usage_error(fmt::format("no scenario has a variant '{}'", variant_));
   harness::write_text(std::cout, all, harness::verdict_rule::selftest);
   write_reports(reports, all, harness::verdict_rule::selftest);
   const bool held = std::all_of(all.targets.begin(), all.targets.end(), [](const auto& t) { return t.expectation_held(); });
@@ -315,4 +371,4 @@ int scenario_commands::selftest() {
   return held ? exit_ok : exit_findings;
 }
 
-}  // namespace loopcheck::cli
+}  // namespace loopcheck::runner

@@ -1,12 +1,20 @@
 #pragma once
-// `loopcheck list | run | replay | selftest`: the scenario runner's commands.
+// The scenario runner's commands — list, run, replay, selftest, merge — over every family
+// registered in this program, added to a CLI11 app. `loopcheck` adds them beside its own
+// commands; a user's runner gets them all through run_main (runner_main.hpp).
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
 
-namespace loopcheck::cli {
+#include "loopcheck/harness/scenario.hpp"
+
+namespace loopcheck::runner {
 
 class scenario_commands {
  public:
-  explicit scenario_commands(CLI::App& app);
+  // `program`: the runner's name, used in messages and in the replay commands it prints.
+  scenario_commands(CLI::App& app, std::string program);
   // The exit code when one of these commands was parsed, else -1.
   int run_parsed();
 
@@ -17,7 +25,10 @@ class scenario_commands {
   int selftest();
   int merge();
   int isolated_run();
+  // The families named on the command line (all when none); a usage error for an unknown one.
+  std::vector<const harness::scenario*> selected_families() const;
 
+  std::string program_;
   CLI::App* list_ = nullptr;
   CLI::App* run_ = nullptr;
   CLI::App* replay_ = nullptr;
@@ -27,6 +38,7 @@ class scenario_commands {
   std::string result_path_;
   std::vector<std::string> inputs_;
 
+  bool list_json_ = false;
   std::vector<std::string> families_;
   std::string variant_;
   std::uint64_t seed_ = 0;
@@ -39,8 +51,7 @@ class scenario_commands {
   std::string shard_;
   std::string time_budget_;
   std::string token_;
-  std::uint64_t selftest_reference_seeds_ = 40;
-  std::uint64_t selftest_bug_seed_budget_ = 40;
+  std::uint64_t selftest_seeds_ = 40;
 };
 
-}  // namespace loopcheck::cli
+}  // namespace loopcheck::runner

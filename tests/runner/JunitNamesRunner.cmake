@@ -1,0 +1,17 @@
+# A failing campaign of a user's runner writes JUnit whose replay commands name that runner.
+file(REMOVE_RECURSE "${WORKDIR}")
+file(MAKE_DIRECTORY "${WORKDIR}")
+execute_process(COMMAND "${RUNNER}" run toy-counter --variant lost-update --seeds 3 --report "junit:${WORKDIR}/r.xml"
+  --report "json:${WORKDIR}/r.json" RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+if(NOT rc EQUAL 1)
+  message(FATAL_ERROR "expected exit 1, got ${rc}")
+endif()
+file(READ "${WORKDIR}/r.xml" xml)
+if(NOT xml MATCHES "<failure" OR NOT xml MATCHES "toy_runner replay toy-counter/lost-update/")
+  message(FATAL_ERROR "the JUnit report lacks a failure naming toy_runner's replay command:\n${xml}")
+endif()
+file(READ "${WORKDIR}/r.json" report)
+string(JSON runner GET "${report}" runner)
+if(NOT runner STREQUAL "toy_runner")
+  message(FATAL_ERROR "the JSON report names runner '${runner}'")
+endif()
