@@ -71,6 +71,16 @@ std::string to_replay_token(const run_spec& spec, const scenario& family) {
 }
 
 std::optional<run_spec> parse_replay_token(std::string_view token, std::string& error) {
+  const std::string family_name(token.substr(0, token.find('/')));
+  const scenario* family = scenario_registry::instance().find(family_name);
+  if (family == nullptr) {
+    error = fmt::format("unknown scenario family '{}' (see loopcheck list)", family_name);
+    return std::nullopt;
+  }
+  return parse_replay_token(token, *family, error);
+}
+
+std::optional<run_spec> parse_replay_token(std::string_view token, const scenario& family_spec, std::string& error) {
   const auto parts = split(token, '/');
   if (parts.size() < 5 || parts.size() > 7) {
     error = fmt::format("replay token '{}' is not family/variant/seed/strategy/mode[/options][/choices:...]", token);
@@ -79,9 +89,9 @@ std::optional<run_spec> parse_replay_token(std::string_view token, std::string& 
   run_spec spec;
   spec.family = parts[0];
   spec.variant = parts[1];
-  const scenario* family = scenario_registry::instance().find(spec.family);
-  if (family == nullptr) {
-    error = fmt::format("unknown scenario family '{}' (see loopcheck list)", spec.family);
+  const scenario* family = &family_spec;
+  if (spec.family != family->name()) {
+    error = fmt::format("replay token '{}' is not for '{}'", token, family->name());
     return std::nullopt;
   }
   const auto variants = family->variants();

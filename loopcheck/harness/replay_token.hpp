@@ -14,6 +14,8 @@ std::string to_replay_token(const run_spec& spec, const scenario& family);
 // Parses and validates a token against the registered families; on failure returns nullopt
 // and sets `error` to a message for the user.
 std::optional<run_spec> parse_replay_token(std::string_view token, std::string& error);
+// The same for a family that is not registered (e.g. a simulated test case).
+std::optional<run_spec> parse_replay_token(std::string_view token, const scenario& family, std::string& error);
 
 // Fills in every option of `family` with its default, then applies `overrides`; false (and
 // `error`) when an override names no option of the family or is out of range.
