@@ -10,13 +10,21 @@
 //    transaction, the bytes its WAL holds after the commit).
 //  * load time for 100,000 keys: open of an existing store vs SQLite reading every row into
 //    the same in-memory map of parsed JSON values.
+//  * concurrent durable writes at 100,000 keys: 64 writers, each acknowledged write its own key.
+//    pdict: 64 tasks on the dict's io_context, each `set` then `co_await flush()`; SQLite: 64
+//    threads, each with its own connection, each write one BEGIN IMMEDIATE/INSERT OR REPLACE/
+//    COMMIT. A measurement is `concurrent_batches` batches, each starting all 64 writes at once
+//    and ending when all are acknowledged; rounds alternate between the stores as above.
 //
-// Last line: `pdict_vs_sqlite journal_ratio=<journal upserts/s ÷ SQLite commits/s at 100,000 keys>`.
+// Last line: `pdict_vs_sqlite journal_ratio=<journal upserts/s ÷ SQLite commits/s at 100,000 keys>
+// load_ratio=<journal-mode open time ÷ SQLite read time> concurrent_ratio=<journal durable writes/s
+// ÷ SQLite's with 64 concurrent writers>`. load_ratio is a time ratio: lower is better.
 //
-//   pdict_vs_sqlite [rounds=3] [max_upserts=200] [round_budget_seconds=2]
+//   pdict_vs_sqlite [rounds=3] [max_upserts=200] [round_budget_seconds=2] [concurrent_batches=5]
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <barrier>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -27,10 +35,12 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench_args.hpp"
 #include "loopcheck/pdict/persistent_dict.hpp"
+#include "loopcheck/runtime/task_scope.hpp"
 #include "loopcheck/vfs/posix_vfs.hpp"
 #include "loopcheck/vfs/temp_directory.hpp"
 
@@ -44,11 +54,16 @@ namespace {
 constexpr int small_keys = 1'000;
 constexpr int large_keys = 100'000;
 constexpr int load_repeats = 5;
+constexpr int concurrent_writers = 64;
+// Long enough for 63 other writers' commits (an fsync each) on a slow disk: a writer that still
+// times out is an error, not a figure.
+constexpr int sqlite_busy_timeout_ms = 60'000;
 
 struct settings {
   int rounds = 3;
   int max_upserts = 200;
   double round_budget_seconds = 2.0;
+  int concurrent_batches = 5;
 };
 
 double seconds_since(steady::time_point start) { return std::chrono::duration<double>(steady::now() - start).count(); }
@@ -99,11 +114,14 @@ class sqlite_store {
     const int rc = sqlite3_open(path.c_str(), &db);
     db_.reset(db);
     check_sqlite(rc, db, "open");
+    check_sqlite(sqlite3_busy_timeout(db, sqlite_busy_timeout_ms), db, "busy_timeout");
     exec(db, "PRAGMA journal_mode=WAL");
     exec(db, "PRAGMA synchronous=FULL");
     exec(db, "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     upsert_ = prepare(db, "INSERT OR REPLACE INTO kv (key, value) VALUES (?1, ?2)");
-    begin_ = prepare(db, "BEGIN");
+    // IMMEDIATE takes the write lock at once, so a concurrent writer waits in the busy handler
+    // instead of failing when its read snapshot went stale (SQLITE_BUSY_SNAPSHOT).
+    begin_ = prepare(db, "BEGIN IMMEDIATE");
     commit_ = prepare(db, "COMMIT");
   }
 
@@ -279,8 +297,16 @@ asio::awaitable<void> measure_burst(const context& c) {
   std::fflush(stdout);
 }
 
-// Open of an existing 100,000-key store vs SQLite reading every row.
-asio::awaitable<void> measure_load(const context& c) {
+// Open of an existing 100,000-key store vs SQLite reading every row: median seconds per store.
+struct load_figures {
+  double seconds[3] = {};  // [store_kind]
+
+  double vs_sqlite(store_kind kind) const {
+    return seconds[static_cast<int>(kind)] / seconds[static_cast<int>(store_kind::sqlite)];
+  }
+};
+
+asio::awaitable<load_figures> measure_load(const context& c) {
   std::vector<double> seconds[3];
   for (int repeat = 0; repeat < load_repeats; ++repeat) {
     for (store_kind kind : all_kinds) {
@@ -297,11 +323,118 @@ asio::awaitable<void> measure_load(const context& c) {
       if (loaded != static_cast<std::size_t>(large_keys)) throw std::runtime_error("load: wrong key count");
     }
   }
+  load_figures figures;
   for (store_kind kind : all_kinds) {
+    figures.seconds[static_cast<int>(kind)] = median(seconds[static_cast<int>(kind)]);
     std::printf("load %d keys: %-8s %.1f ms (median of %d)\n", large_keys, name_of(kind),
-                1000 * median(seconds[static_cast<int>(kind)]), load_repeats);
+                1000 * figures.seconds[static_cast<int>(kind)], load_repeats);
   }
   std::fflush(stdout);
+  co_return figures;
+}
+
+// --- concurrent durable writes
+
+// One writer's acknowledged write: its own key, durable when flush() returns.
+asio::awaitable<void> write_and_flush(pdict::persistent_dict& dict, int writer, int batch) {
+  dict.set(key_name(writer), value_for(writer, batch));
+  co_await dict.flush();
+}
+
+// 64 threads with a connection each; a barrier starts every batch for all of them at once and
+// ends it when all have committed. Blocks the loop, which has nothing else to run meanwhile.
+double sqlite_concurrent_writes_per_second(const context& c) {
+  const std::string path = store_path(c, store_kind::sqlite, large_keys);
+  const int batches = c.config.concurrent_batches;
+  std::barrier batch_edge(concurrent_writers + 1);  // the writers and this thread
+  std::vector<std::exception_ptr> failures(concurrent_writers);
+  std::vector<std::jthread> writers;
+  for (int writer = 0; writer < concurrent_writers; ++writer) {
+    writers.emplace_back([&, writer] {
+      try {
+        sqlite_store db(path);
+        batch_edge.arrive_and_wait();  // every connection open: the clock starts
+        for (int batch = 0; batch < batches; ++batch) {
+          db.begin();
+          db.upsert(key_name(writer), value_for(writer, batch + 1));
+          db.commit();
+          batch_edge.arrive_and_wait();
+        }
+      } catch (...) {
+        // Thrown between arrivals: this counts as this batch's arrival and leaves the later ones.
+        failures[writer] = std::current_exception();
+        batch_edge.arrive_and_drop();
+      }
+    });
+  }
+  batch_edge.arrive_and_wait();
+  const auto start = steady::now();
+  for (int batch = 0; batch < batches; ++batch) batch_edge.arrive_and_wait();
+  const double elapsed = seconds_since(start);
+  writers.clear();  // joins
+  for (const auto& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+  return concurrent_writers * batches / elapsed;
+}
+
+struct concurrent_round_result {
+  double writes_per_second = 0;
+  double dict_writes_per_batch = 0;  // appends or snapshot replaces; 0 for SQLite
+};
+
+asio::awaitable<concurrent_round_result> concurrent_round(const context& c, store_kind kind) {
+  if (kind == store_kind::sqlite) co_return concurrent_round_result{sqlite_concurrent_writes_per_second(c), 0};
+  const int batches = c.config.concurrent_batches;
+  auto dict = co_await open_dict(c, kind, large_keys);
+  const std::uint64_t writes_before = dict->stats().writes;
+  const auto start = steady::now();
+  for (int batch = 0; batch < batches; ++batch) {
+    loopcheck::task_scope writers(c.ex, "concurrent writers");
+    for (int writer = 0; writer < concurrent_writers; ++writer) {
+      writers.spawn("write and flush", write_and_flush(*dict, writer, batch + 1));
+    }
+    co_await writers.join();
+  }
+  const concurrent_round_result result{concurrent_writers * batches / seconds_since(start),
+                                       static_cast<double>(dict->stats().writes - writes_before) / batches};
+  co_await dict->close();
+  co_return result;
+}
+
+struct concurrent_figures {
+  double per_second[3] = {};  // [store_kind]: medians
+
+  double vs_sqlite(store_kind kind) const {
+    return per_second[static_cast<int>(kind)] / per_second[static_cast<int>(store_kind::sqlite)];
+  }
+};
+
+// Durable writes per second with 64 concurrent writers: medians over alternating rounds.
+asio::awaitable<concurrent_figures> measure_concurrent(const context& c) {
+  std::vector<double> rates[3];
+  std::vector<double> dict_writes[3];
+  for (int round = 0; round < c.config.rounds; ++round) {
+    for (store_kind kind : all_kinds) {
+      const auto result = co_await concurrent_round(c, kind);
+      rates[static_cast<int>(kind)].push_back(result.writes_per_second);
+      dict_writes[static_cast<int>(kind)].push_back(result.dict_writes_per_batch);
+    }
+  }
+  concurrent_figures figures;
+  for (store_kind kind : all_kinds) {
+    const auto& r = rates[static_cast<int>(kind)];
+    figures.per_second[static_cast<int>(kind)] = median(r);
+    const std::string writes =
+        kind == store_kind::sqlite
+            ? fmt::format("{} commits per batch", concurrent_writers)
+            : fmt::format("{:.1f} dict writes per batch", median(dict_writes[static_cast<int>(kind)]));
+    std::printf("concurrent %d writers x %d batches keys=%d %-8s %9.1f durable writes/s  (median; rounds %s; %s)\n",
+                concurrent_writers, c.config.concurrent_batches, large_keys, name_of(kind), median(r),
+                fmt::format("{:.1f}", fmt::join(r, " ")).c_str(), writes.c_str());
+    std::fflush(stdout);
+  }
+  co_return figures;
 }
 
 asio::awaitable<void> run_all(context c) {
@@ -310,12 +443,20 @@ asio::awaitable<void> run_all(context c) {
   for (int keys : {small_keys, large_keys}) co_await populate(c, keys);
   const upsert_figures figures = co_await measure_upserts(c);
   co_await measure_burst(c);
-  co_await measure_load(c);
+  const load_figures load = co_await measure_load(c);
+  // Last: its writes would lengthen the journal that the load replays.
+  const concurrent_figures concurrent = co_await measure_concurrent(c);
   for (int k = 0; k < 2; ++k) {
     std::printf("ratios at %d keys: snapshot/sqlite=%.3f journal/sqlite=%.3f\n", k == 0 ? small_keys : large_keys,
                 figures.vs_sqlite(store_kind::snapshot, k), figures.vs_sqlite(store_kind::journal, k));
   }
-  std::printf("pdict_vs_sqlite journal_ratio=%.3f\n", figures.vs_sqlite(store_kind::journal, 1));
+  std::printf("ratios load time: snapshot/sqlite=%.3f journal/sqlite=%.3f\n", load.vs_sqlite(store_kind::snapshot),
+              load.vs_sqlite(store_kind::journal));
+  std::printf("ratios concurrent writes: snapshot/sqlite=%.3f journal/sqlite=%.3f\n",
+              concurrent.vs_sqlite(store_kind::snapshot), concurrent.vs_sqlite(store_kind::journal));
+  std::printf("pdict_vs_sqlite journal_ratio=%.3f load_ratio=%.3f concurrent_ratio=%.3f\n",
+              figures.vs_sqlite(store_kind::journal, 1), load.vs_sqlite(store_kind::journal),
+              concurrent.vs_sqlite(store_kind::journal));
 }
 
 }  // namespace
@@ -327,6 +468,9 @@ int main(int argc, char** argv) {
   app.add_option("max_upserts", config.max_upserts, "upserts per round at most")->check(CLI::Range(1, 10'000'000));
   app.add_option("round_budget_seconds", config.round_budget_seconds, "seconds per round at most")
       ->check(CLI::Range(0.1, 3600.0));
+  app.add_option("concurrent_batches", config.concurrent_batches,
+                 "batches of 64 concurrent durable writes per concurrent round")
+      ->check(CLI::Range(1, 100'000));
   loopcheck::bench::parse_args(app, argc, argv);
   try {
     const temp_directory dir;

@@ -22,6 +22,8 @@ namespace {
 constexpr int max_eintr_retries = 1000;
 // read_file refuses files above this size rather than grow a buffer without bound.
 constexpr std::uint64_t max_read_size_bytes = std::uint64_t{1} << 32;
+// How much read_file grows its buffer by when a file outgrows the size fstat gave.
+constexpr std::size_t read_growth_bytes = 64 * 1024;
 // A directory with more entries than this is an error, not an unbounded listing.
 constexpr std::size_t max_dir_entries = 1'000'000;
 
@@ -123,17 +125,31 @@ auto posix_vfs::off_loop(std::string_view operation, Blocking blocking) -> asio:
 asio::awaitable<std::string> posix_vfs::read_file(std::string path) {
   auto blocking = [path = std::move(path)] {
     unique_fd fd = open_or_throw(path, O_RDONLY, "read_file");
-    std::string content;
-    char buffer[64 * 1024];
+    struct stat info {};
+    if (::fstat(fd.get(), &info) == -1) throw error(errno, "read_file", path);
+    const auto size_bytes = static_cast<std::uint64_t>(info.st_size);
+    if (size_bytes > max_read_size_bytes) throw error(EFBIG, "read_file", path, {}, "larger than max_read_size_bytes");
+    // Read straight into the result, sized by fstat: one allocation and no copy. One byte
+    // more, so the read that finds the end needs no growth; a file that grows meanwhile is
+    // still read to its end.
+    std::string content(size_bytes + 1, '\0');
+    std::size_t filled_bytes = 0;
     // Each iteration reads at least one byte or ends; the size cap bounds the loop.
     for (;;) {
-      ssize_t result = retry_eintr([&] { return ::read(fd.get(), buffer, sizeof buffer); });
+      if (filled_bytes == content.size()) {
+        content.resize(std::min<std::uint64_t>(filled_bytes + read_growth_bytes, max_read_size_bytes + 1));
+      }
+      ssize_t result =
+          retry_eintr([&] { return ::read(fd.get(), content.data() + filled_bytes, content.size() - filled_bytes); });
       if (result == -1) throw error(errno, "read_file", path);
-      if (result == 0) return content;
-      if (content.size() + static_cast<std::size_t>(result) > max_read_size_bytes) {
+      if (result == 0) {
+        content.resize(filled_bytes);
+        return content;
+      }
+      filled_bytes += static_cast<std::size_t>(result);
+      if (filled_bytes > max_read_size_bytes) {
         throw error(EFBIG, "read_file", path, {}, "larger than max_read_size_bytes");
       }
-      content.append(buffer, static_cast<std::size_t>(result));
     }
   };
   co_return co_await off_loop("read_file", std::move(blocking));

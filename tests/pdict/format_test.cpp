@@ -15,6 +15,20 @@ BOOST_AUTO_TEST_SUITE(formats)
 BOOST_AUTO_TEST_CASE(crc32c_matches_the_standard_check_value) {
   BOOST_TEST(pdict::crc32c("123456789") == 0xE3069283u);
   BOOST_TEST(pdict::crc32c_hex("") == "00000000");
+  BOOST_TEST(pdict::crc32c_by_table("123456789") == 0xE3069283u);
+}
+
+// crc32c may take the CPU's instruction path, which works on eight bytes at a time: every
+// length around that stride, at every alignment, must give the table's answer.
+BOOST_AUTO_TEST_CASE(crc32c_agrees_with_the_table_at_every_length_and_alignment) {
+  std::string bytes(300, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 131 + 7) % 251);
+  for (std::size_t offset = 0; offset < 8; ++offset) {
+    for (std::size_t length = 0; offset + length <= bytes.size(); ++length) {
+      const std::string_view piece = std::string_view(bytes).substr(offset, length);
+      BOOST_TEST(pdict::crc32c(piece) == pdict::crc32c_by_table(piece), "offset " << offset << " length " << length);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(snapshot_round_trips_and_is_one_entry_per_line) {

@@ -209,4 +209,24 @@ BOOST_AUTO_TEST_CASE(destroying_the_context_during_a_call_destroys_the_caller_wi
   BOOST_TEST(gate.entered_count() == 1);
 }
 
+// read_file sizes its buffer by fstat; the size must be a hint only. /proc files report 0 bytes
+// and still have content; a file larger than one growth step must come back whole.
+BOOST_AUTO_TEST_CASE(read_file_reads_to_the_end_whatever_size_fstat_reports) {
+  vfs::testing::temp_directory scratch;
+  vfs::posix_vfs fs;
+  std::string large(300'000, '\0');
+  for (std::size_t i = 0; i < large.size(); ++i) large[i] = static_cast<char>('a' + i % 26);
+  vfs::testing::run_coroutine([&]() -> asio::awaitable<void> {
+    const std::string file = scratch.path() + "/large";
+    co_await fs.create(file, vfs::create_mode::exclusive);
+    co_await fs.append(file, large);
+    const std::string content = co_await fs.read_file(file);
+    BOOST_TEST((content == large));
+    const std::string status = co_await fs.read_file("/proc/self/status");
+    BOOST_TEST(status.rfind("Name:", 0) == 0u);
+    BOOST_TEST(status.find("\nPid:") != std::string::npos);
+    BOOST_TEST(status.back() == '\n');
+  });
+}
+
 BOOST_AUTO_TEST_SUITE_END()
