@@ -9,6 +9,7 @@
 #include "loopcheck/pdict/persistent_dict.hpp"
 #include "loopcheck/pdict/recovery.hpp"
 #include "loopcheck/runtime/finding.hpp"
+#include "loopcheck/runtime/task_scope.hpp"
 #include "loopcheck/vfs/error.hpp"
 #include "pdict_test_support.hpp"
 
@@ -252,8 +253,23 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(read_only_access)
 
+namespace {
+
+// Checks the store over and over while `writing`; counts the checks that found it inconsistent.
+asio::awaitable<void> check_while_writing(vfs::sim_vfs& fs, const bool& writing, int max_rounds, int& inconsistent) {
+  for (int round = 0; writing && round < max_rounds; ++round) {
+    const pdict::check_report report = co_await pdict::check_store(fs, dict_path);
+    if (!report.ok) {
+      ++inconsistent;
+      BOOST_TEST_MESSAGE(report.reason);
+    }
+  }
+}
+
+}  // namespace
+
 // A reader takes no lock. While a writer appends and compacts, what it reads must still be a
-// consistent store: never "journal newer than the snapshot", always a state the writer had.
+// consistent store: never "journal newer than the snapshot".
 BOOST_AUTO_TEST_CASE(a_reader_without_the_lock_sees_a_consistent_store_while_a_writer_compacts) {
   constexpr int writes = 40;
   for (std::uint64_t seed = 0; seed < 40; ++seed) {
@@ -266,23 +282,14 @@ BOOST_AUTO_TEST_CASE(a_reader_without_the_lock_sees_a_consistent_store_while_a_w
             options.compact_min_bytes = 0;  // compact whenever the journal outgrows the snapshot
             auto writer = co_await pdict::persistent_dict::open(ex, fs, options);
             bool writing = true;
-            asio::co_spawn(
-                ex,
-                [&]() -> asio::awaitable<void> {
-                  for (int round = 0; writing && round < 10 * writes; ++round) {
-                    const pdict::check_report report = co_await pdict::check_store(fs, dict_path);
-                    if (!report.ok) {
-                      ++inconsistent;
-                      BOOST_TEST_MESSAGE(report.reason);
-                    }
-                  }
-                },
-                asio::detached);
+            loopcheck::task_scope readers(ex, "readers");
+            readers.spawn("reader", check_while_writing(fs, writing, 10 * writes, inconsistent));
             for (int i = 0; i < writes; ++i) {
               writer->set("k" + std::to_string(i), i);
               co_await writer->flush();
             }
             writing = false;
+            co_await readers.join();
             co_await writer->close();
           },
           seed);
