@@ -6,14 +6,13 @@
 #
 # A case's ctest name is <target>.<suite>/<case>; its labels are the target's LABELS plus the
 # case's own Boost.Test labels (`* boost::unit_test::label("slow")`).
-set(_LOOPCHECK_DISCOVER_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/BoostTestDiscoverScript.cmake")
-
 function(loopcheck_add_boost_tests target)
   cmake_parse_arguments(arg "" "TIMEOUT" "LABELS" ${ARGN})
   if(NOT arg_TIMEOUT)
     set(arg_TIMEOUT 120)
   endif()
   set(ctest_file "${CMAKE_CURRENT_BINARY_DIR}/${target}_tests.cmake")
+  # The script sits next to this file, in the source tree or an installed package.
   add_custom_command(TARGET ${target} POST_BUILD
     COMMAND "${CMAKE_COMMAND}"
       -D "EXE=$<TARGET_FILE:${target}>"
@@ -22,7 +21,7 @@ function(loopcheck_add_boost_tests target)
       -D "LABELS=${arg_LABELS}"
       -D "TIMEOUT=${arg_TIMEOUT}"
       -D "WORKDIR=${CMAKE_CURRENT_BINARY_DIR}"
-      -P "${_LOOPCHECK_DISCOVER_SCRIPT}"
+      -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/BoostTestDiscoverScript.cmake"
     BYPRODUCTS "${ctest_file}"
     VERBATIM)
   # A target that was not built yet shows up as one failing test, never as silence.

@@ -16,7 +16,6 @@
 #     which passes when a reference stays silent on N seeds and a bug variant is caught within N.
 #     Labels: LABELS (default `scenarios`) plus `reference` or `bug-variant`. `ctest -L scenarios`
 #     is then the CI gate; a failing test prints the runner's replay commands.
-set(_LOOPCHECK_SCENARIO_DISCOVER_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/LoopcheckScenarioDiscover.cmake")
 
 function(loopcheck_add_scenario_runner)
   cmake_parse_arguments(arg "" "NAME;DESCRIPTION;VERSION" "SOURCES;LIBRARIES;SCENARIO_LIBRARIES" ${ARGN})
@@ -63,7 +62,7 @@ function(loopcheck_add_scenario_tests)
       -D "SEEDS=${arg_SEEDS}"
       -D "LABELS=${arg_LABELS}"
       -D "TIMEOUT=${arg_TIMEOUT}"
-      -P "${_LOOPCHECK_SCENARIO_DISCOVER_SCRIPT}"
+      -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/LoopcheckScenarioDiscover.cmake"
     BYPRODUCTS "${ctest_file}"
     VERBATIM)
   # A runner that was not built yet shows up as one failing test, never as silence.
