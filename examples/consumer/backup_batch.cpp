@@ -19,7 +19,7 @@ boost::asio::awaitable<void> back_up(std::string item, std::vector<std::string>&
 }
 
 #ifdef CONSUMER_PLANT_BUG
-boost::asio::awaitable<void> flush_index() { co_await loopcheck::sleep_for(std::chrono::hours(1)); }
+boost::asio::awaitable<void> flush_index() { co_await loopcheck::sleep_for(std::chrono::hours(24)); }
 #endif
 
 }  // namespace
