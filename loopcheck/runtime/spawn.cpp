@@ -18,7 +18,8 @@ task_ref new_task_record(const std::shared_ptr<registry_core>& core, const asio:
   return nullptr;
 }
 
-std::exception_ptr cancelled_before_start() {
+std::exception_ptr cancelled_before_start(const task_record& task) {
+  if (!task.cancel_requested()) return nullptr;
   return std::make_exception_ptr(
       boost::system::system_error(asio::error::operation_aborted, "cancelled before it started"));
 }
