@@ -1,5 +1,6 @@
 #include "loopcheck/runtime/spawn.hpp"
 
+#include <boost/system/system_error.hpp>
 #include <fmt/format.h>
 
 namespace loopcheck::detail {
@@ -15,6 +16,12 @@ task_ref new_task_record(const std::shared_ptr<registry_core>& core, const asio:
   record->mark_done();
   core->record(finding_kind::orphan_spawn, *record, "spawned into an execution context that is shutting down");
   return nullptr;
+}
+
+std::exception_ptr cancelled_before_start(const task_record& task) {
+  if (!task.cancel_requested()) return nullptr;
+  return std::make_exception_ptr(
+      boost::system::system_error(asio::error::operation_aborted, "cancelled before it started"));
 }
 
 std::string describe(const std::exception_ptr& error) {

@@ -17,19 +17,48 @@ namespace loopcheck {
 
 namespace detail {
 
-// launch() starts a task through Asio's coroutine machinery as co_spawn does (awaitable_handler,
-// the entry-point frame type, the parent cancellation slot), which is not public API: written
-// against Boost 1.81 (Debian 12). Re-check task_entry against co_spawn_entry_point before
-// building with another Boost.
-static_assert(BOOST_VERSION / 100 == 1081, "loopcheck's task launch is written against Boost 1.81's Asio internals");
+// How launch() starts a task, chosen per Boost version:
+// - Boost 1.81 (Debian 12, the version checked here): through Asio's coroutine machinery as
+//   co_spawn does (awaitable_handler, the entry-point frame type), with loopcheck's own bottom
+//   frame (task_entry) in place of co_spawn's entry point. That is not public API, and its
+//   saving is most of co_spawn's cost per task (docs/benchmarks.md, spawn_overhead), so it is
+//   used only where task_entry was checked against that version's co_spawn_entry_point.
+// - Every other Boost, and any build defining LOOPCHECK_PORTABLE_TASK_LAUNCH (the CMake
+//   option of that name): through the public co_spawn, with the same observable behaviour.
+#if BOOST_VERSION / 100 == 1081 && !defined(LOOPCHECK_PORTABLE_TASK_LAUNCH)
+#define LOOPCHECK_DETAIL_ASIO_INTERNAL_LAUNCH 1
+inline constexpr bool portable_task_launch = false;
+#else
+#define LOOPCHECK_DETAIL_ASIO_INTERNAL_LAUNCH 0
+inline constexpr bool portable_task_launch = true;
+#endif
 
 std::string describe(const std::exception_ptr& error);
 void report_unobserved(task_record& task, const std::exception_ptr& error, std::string_view context);
+// Null, or the failure of a task whose cancellation came before its cancellation state was
+// connected: it then ends without running. Call on the task's context once it is connected.
+std::exception_ptr cancelled_before_start(const task_record& task);
 
-// How a tracked task ends. It lives in the task's bottom frame (task_entry), so it is
-// destroyed without being invoked exactly when that frame is destroyed before the task
-// finished: before it started (an orphan) or while it was suspended (a leak). No extra
-// coroutine frame is needed to watch a task.
+// The task launch() is starting on this thread, if any: a task that runs to its end inside
+// launch() must not complete there (task_completion::finish).
+inline thread_local const task_record* task_being_launched = nullptr;
+
+// Marks `task` as being launched on this thread for the marker's lifetime.
+class launching_task {
+ public:
+  explicit launching_task(const task_record& task) noexcept : outer_(std::exchange(task_being_launched, &task)) {}
+  ~launching_task() { task_being_launched = outer_; }
+  launching_task(const launching_task&) = delete;
+  launching_task& operator=(const launching_task&) = delete;
+
+ private:
+  const task_record* outer_;
+};
+
+// How a tracked task ends. It lives in the task's bottom frame (on the portable path, in the
+// handler that creates that frame until then), so it is destroyed without being invoked exactly
+// when the task is destroyed before it finished: before it started (an orphan) or while it was
+// suspended (a leak). No extra coroutine frame is needed to watch a task.
 template <typename OnDone>
 class task_completion {
  public:
@@ -42,21 +71,31 @@ class task_completion {
 
   task_record& record() const { return *record_; }
 
+  // Ends the task with `error` (null: success) on the task's context: now, unless the task
+  // started and finished inline inside launch(), whose caller must see its end only after
+  // launch() returns. Posted as a plain handler then, not co_awaited: a co_await would throw
+  // if the task was cancelled.
+  void finish(std::exception_ptr error) && {
+    if (task_being_launched != record_.get()) return complete(std::move(error));
+    const asio::any_io_executor task_ex{tracked_executor(*record_)};
+    asio::post(task_ex, [self = std::move(*this), error = std::move(error)]() mutable {
+      self.complete(std::move(error));
+    });
+  }
+
+ private:
   // OnDone: void(task_record&, std::exception_ptr).
-  void operator()(std::exception_ptr error) {
+  void complete(std::exception_ptr error) {
     auto record = std::move(record_);
     record->mark_done();
     on_done_(*record, std::move(error));
   }
 
- private:
   task_ref record_;
   OnDone on_done_;
 };
 
-// The task launch() is starting on this thread, if any: a task that runs to its end inside
-// launch() must not complete there (see task_entry).
-inline thread_local const task_record* task_being_launched = nullptr;
+#if LOOPCHECK_DETAIL_ASIO_INTERNAL_LAUNCH
 
 // Holds one unit of outstanding work on the task's context while the task's bottom frame
 // lives, as co_spawn's work guard does: run() does not return while a task is parked outside
@@ -87,28 +126,67 @@ asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executo
   // On the task's context now, where cancellation is emitted: connect the task's cancellation
   // state to its record's signal here rather than in launch(), which may run on another thread.
   co_await asio::this_coro::reset_cancellation_state();
-  std::exception_ptr error;
-  if (completion.record().cancel_requested()) {  // before the state was connected
-    error = std::make_exception_ptr(
-        boost::system::system_error(asio::error::operation_aborted, "cancelled before it started"));
-  } else {
+  // The work runs here rather than in a coroutine shared with the portable path (run_work):
+  // that frame per task costs about a tenth of the steady spawn_overhead ratio.
+  std::exception_ptr error = cancelled_before_start(completion.record());
+  if (!error) {
     try {
       co_await std::move(work);
     } catch (...) {
       error = std::current_exception();
     }
   }
-  if (task_being_launched != &completion.record()) {
-    completion(std::move(error));
-    co_return;
-  }
-  // Started and finished inline, inside spawn(): its end belongs after spawn() returns. Posted
-  // as a plain handler, not co_awaited: a co_await here would throw if the task was cancelled.
-  const asio::any_io_executor task_ex{tracked_executor(completion.record())};
-  asio::post(task_ex, [completion = std::move(completion), error = std::move(error)]() mutable {
-    completion(std::move(error));
-  });
+  std::move(completion).finish(std::move(error));
 }
+
+#else  // the portable launch
+
+// The task co_spawn runs: its work, unless a cancel came before co_spawn connected the task's
+// cancellation state. Returns the work's failure rather than throwing it, so that it can stop
+// a cancelled task's end from throwing: co_spawn's entry point co_awaits a post after a body
+// that never switched context, and in Boost 1.81 that throws out of run() once the task's
+// cancellation state is cancelled.
+template <typename T>
+asio::awaitable<std::exception_ptr> run_work(asio::awaitable<T> work, const task_record& task) {
+  std::exception_ptr error = cancelled_before_start(task);
+  if (!error) {
+    try {
+      co_await std::move(work);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  }
+  co_await asio::this_coro::throw_if_cancelled(false);
+  co_return error;
+}
+
+// co_spawn's completion handler for a tracked task. co_spawn keeps it in its entry-point frame,
+// so the task_completion inside is destroyed uninvoked exactly when that frame is destroyed
+// before the task finished, as task_entry's is on the Asio-internal path.
+//
+// Its cancellation slot (the record's signal) is declared here rather than bound with
+// bind_cancellation_slot: co_spawn keeps, in that slot, a copy of its executor (the task's
+// tracked executor, which holds the record) whenever the handler has an associated executor,
+// as a binder does; the record would then hold itself and never be freed.
+template <typename OnDone>
+class task_completion_handler {
+ public:
+  using cancellation_slot_type = asio::cancellation_slot;
+
+  explicit task_completion_handler(task_completion<OnDone> completion) : completion_(std::move(completion)) {}
+
+  cancellation_slot_type get_cancellation_slot() const noexcept { return completion_.record().cancellation_slot(); }
+
+  // `launch_error`: co_spawn's own failure to run run_work (which returns the work's).
+  void operator()(std::exception_ptr launch_error, std::exception_ptr work_error) {
+    std::move(completion_).finish(launch_error ? std::move(launch_error) : std::move(work_error));
+  }
+
+ private:
+  task_completion<OnDone> completion_;
+};
+
+#endif
 
 // A registry entry for a task about to be spawned on `ex`, or null when the context is being
 // destroyed (then an orphan_spawn finding is recorded: the work would never run).
@@ -117,20 +195,27 @@ task_ref new_task_record(const asio::any_io_executor& ex, std::string_view name,
 task_ref new_task_record(const std::shared_ptr<registry_core>& core, const asio::any_io_executor& ex,
                          std::string_view name, std::source_location site);
 
-// Spawns `work` on the record's executor (new_task_record's `ex`), as co_spawn does but through
-// task_entry. The task's cancellation slot is its record's signal, so a recycled record lends
-// the next task the memory of its cancellation state; task_entry connects it.
+// Spawns `work` on the record's executor (new_task_record's `ex`). The task's cancellation slot
+// is its record's signal, connected on the task's context, where cancellation is emitted.
 template <typename T, typename OnDone>
 void launch(const task_ref& record, asio::awaitable<T> work, OnDone on_done) {
   const asio::any_io_executor task_ex{tracked_executor(*record)};
-  struct launching {
-    const task_record* outer;
-    ~launching() { task_being_launched = outer; }
-  } const marked{std::exchange(task_being_launched, record.get())};
-  asio::detail::awaitable_handler<asio::any_io_executor, void>(
-      task_entry(std::move(work), task_completion<OnDone>(record, std::move(on_done))), task_ex,
-      record->cancellation_slot(), asio::cancellation_state())
+  const launching_task marked(*record);
+  task_completion<OnDone> completion(record, std::move(on_done));
+#if LOOPCHECK_DETAIL_ASIO_INTERNAL_LAUNCH
+  // A recycled record lends the next task the memory of its cancellation state.
+  asio::detail::awaitable_handler<asio::any_io_executor, void>(task_entry(std::move(work), std::move(completion)),
+                                                               task_ex, record->cancellation_slot(),
+                                                               asio::cancellation_state())
       .launch();
+#else
+  // co_spawn connects the handler's slot where it is called: call it on the task's context. A
+  // context destroyed before then destroys this handler, and with it the completion (an orphan).
+  asio::dispatch(task_ex, [task_ex, work = std::move(work), completion = std::move(completion)]() mutable {
+    const task_record& task = completion.record();
+    asio::co_spawn(task_ex, run_work(std::move(work), task), task_completion_handler<OnDone>(std::move(completion)));
+  });
+#endif
 }
 
 }  // namespace detail
