@@ -74,7 +74,7 @@ std::optional<run_spec> parse_replay_token(std::string_view token, std::string& 
   const std::string family_name(token.substr(0, token.find('/')));
   const scenario* family = scenario_registry::instance().find(family_name);
   if (family == nullptr) {
-    error = fmt::format("unknown scenario family '{}' (see loopcheck list)", family_name);
+    error = fmt::format("unknown scenario family '{}'", family_name);
     return std::nullopt;
   }
   return parse_replay_token(token, *family, error);
@@ -96,7 +96,7 @@ std::optional<run_spec> parse_replay_token(std::string_view token, const scenari
   }
   const auto variants = family->variants();
   if (std::none_of(variants.begin(), variants.end(), [&](const variant_spec& v) { return v.name == spec.variant; })) {
-    error = fmt::format("scenario '{}' has no variant '{}' (see loopcheck list)", spec.family, spec.variant);
+    error = fmt::format("scenario '{}' has no variant '{}'", spec.family, spec.variant);
     return std::nullopt;
   }
   if (!sim::parse_whole_number(parts[2], spec.seed)) {

@@ -15,6 +15,9 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::size_t checksum_hex_chars = 8;
+// Damage merges a few lines at most (a destroyed newline, a garbage block); far more record
+// starts than this in one line is not a journal.
+constexpr std::size_t max_candidates_per_line = 1024;
 
 std::string frame(const json::object& payload) {
   std::string text = json::serialize(payload);
@@ -158,12 +161,21 @@ journal_contents decode_journal(std::string_view bytes) {
   const std::uint64_t bad_seq = contents.last_seq() + 1;
   journal_damage damage{bad_seq, contents.valid_size_bytes, std::move(bad_line_reason), 0, 0};
   // Look for records wherever one could start — not only after a newline, which the damage may
-  // have destroyed. Each iteration advances `at`, so the file size bounds the loop.
+  // have destroyed. Each iteration advances `at`, so the file size bounds the loop; each
+  // candidate costs a checksum up to its line's end, so a line gets at most
+  // max_candidates_per_line of them (hostile input would otherwise make this quadratic).
+  std::size_t line_end = 0;
+  std::size_t candidates_in_line = 0;
   for (std::size_t at = contents.valid_size_bytes; at < bytes.size();) {
-    if (!could_start_record(bytes.substr(at))) {
+    if (at > line_end || line_end == 0) {
+      line_end = std::min(bytes.find('\n', at), bytes.size());
+      candidates_in_line = 0;
+    }
+    if (!could_start_record(bytes.substr(at)) || candidates_in_line == max_candidates_per_line) {
       ++at;
       continue;
     }
+    ++candidates_in_line;
     auto line = read_record(bytes.substr(at), version);
     auto* record = std::get_if<record_line>(&line);
     if (record == nullptr) {

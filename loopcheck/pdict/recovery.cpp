@@ -94,19 +94,29 @@ asio::awaitable<void> handle_corrupt(vfs::file_system& fs, store_files& files, c
   state.needs_rewrite = true;
 }
 
-// Committed journal records are damaged: refuse, or set the journal aside and keep the records
-// before the damage (the caller replays them).
+// Committed journal records are damaged: refuse, or keep a durable copy of the journal as
+// evidence and keep the records before the damage (the caller replays them). The journal itself
+// stays until the compaction at open has made a snapshot holding those records durable: a
+// failure or crash before that leaves the store as it was, and the next open finds the same
+// damage again.
 asio::awaitable<void> handle_damage(vfs::file_system& fs, store_files& files, const journal_damage& damage,
-                                    journal_recovery policy, const recovery_reporter& report, recovered_state& state) {
+                                    const std::string& journal_bytes, journal_recovery policy,
+                                    const recovery_reporter& report, recovered_state& state) {
   const std::string& path = files.journal_path();
   const std::string reason = describe(damage);
   if (policy == journal_recovery::fail) {
     report(finding_kind::corrupt_file, fmt::format("'{}': {}; left in place, open failed", path, reason));
     throw corrupt_file_error(path, reason, {});
   }
-  // Evidence first: nothing is opened on top of the damaged journal until it is set aside.
-  const std::string aside = co_await set_aside_or_fail(fs, files, path, reason, report);
-  report(finding_kind::corrupt_file, fmt::format("'{}': {}; set aside as '{}'", path, reason, aside));
+  std::string aside;
+  try {
+    aside = co_await files.keep_copy(fs, path, journal_bytes);
+  } catch (const vfs::error& e) {
+    report(finding_kind::corrupt_file,
+           fmt::format("'{}': {}; no copy could be kept as evidence ({}), so open failed", path, reason, e.what()));
+    throw corrupt_file_error(path, fmt::format("{}; keeping a copy failed: {}", reason, e.what()), {});
+  }
+  report(finding_kind::corrupt_file, fmt::format("'{}': {}; a copy is kept as '{}'", path, reason, aside));
   state.damaged_records_dropped = damage.last_seq_seen - damage.seq + 1;
   report(finding_kind::lost_write,
          fmt::format("point-in-time recovery of '{}' dropped at least {} committed record(s) (seq {} to {}); the "
@@ -148,15 +158,24 @@ asio::awaitable<recovered_state> recover(vfs::file_system& fs, store_files& file
     reason = fmt::format("journal generation {} is newer than the snapshot's {}{}", journal->generation,
                          state.generation, have_snapshot ? "" : " (no snapshot)");
   }
+  // A journal whose snapshot was just set aside has no base; it holds committed records all the
+  // same, so it is set aside too, never left for the compaction at open to replace.
+  if (reason.empty() && state.needs_rewrite) reason = "it extends a snapshot that was set aside";
   if (!reason.empty()) {
     co_await handle_corrupt(fs, files, files.journal_path(), reason, policy.corrupt, report, state);
+    report(finding_kind::lost_write,
+           fmt::format("the records of '{}' ({} bytes) were not replayed: the journal is set aside, the store opens "
+                       "without them",
+                       files.journal_path(), journal_file.bytes.size()));
     co_return state;
   }
   state.next_generation = std::max(state.next_generation, journal->generation + 1);
   // A journal of an older generation was compacted into the snapshot; one extending a snapshot
   // that was set aside has no base any more. Both are replaced by the next compaction.
   if (journal->generation != state.generation || state.needs_rewrite) co_return state;
-  if (journal->damage) co_await handle_damage(fs, files, *journal->damage, policy.journal, report, state);
+  if (journal->damage) {
+    co_await handle_damage(fs, files, *journal->damage, journal_file.bytes, policy.journal, report, state);
+  }
   for (const auto& record : journal->records) apply_mutation(state.data, record);
   state.journal_records_replayed = journal->records.size();
   state.torn_tail_bytes = journal->torn_tail_bytes;

@@ -1,5 +1,6 @@
 #include "loopcheck/pdict/store_files.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cerrno>
 #include <charconv>
@@ -76,14 +77,18 @@ asio::awaitable<void> store_files::remove_stale_temps(vfs::file_system& fs) {
   const std::string prefix = name_ + ".tmp-";
   bool removed = false;
   for (const auto& entry : co_await fs.list_dir(directory_)) {
-    if (!starts_with(entry, prefix)) continue;
+    // Only names this store makes (<name>.tmp-<n>): another file that merely starts alike stays.
+    const std::string_view suffix = std::string_view(entry).substr(std::min(entry.size(), prefix.size()));
+    const bool ours = starts_with(entry, prefix) && !suffix.empty() &&
+                      std::all_of(suffix.begin(), suffix.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!ours) continue;
     co_await fs.unlink(directory_ + "/" + entry);
     removed = true;
   }
   if (removed) co_await fs.fsync_dir(directory_);
 }
 
-asio::awaitable<std::string> store_files::set_aside(vfs::file_system& fs, const std::string& path) {
+asio::awaitable<std::string> store_files::free_corrupt_name(vfs::file_system& fs, const std::string& path) {
   assert(path == snapshot_path_ || path == journal_path_);
   // Named after the file itself, so the evidence says whether it was the snapshot or the journal.
   const std::string prefix = path.substr(directory_ == "/" ? 1 : directory_.size() + 1) + ".corrupt-";
@@ -97,10 +102,48 @@ asio::awaitable<std::string> store_files::set_aside(vfs::file_system& fs, const 
   if (highest >= max_corrupt_copies) {
     throw vfs::error(ENOSPC, "set_aside", path, {}, fmt::format("{} corrupt copies already kept", highest));
   }
-  const std::string aside = fmt::format("{}/{}{}", directory_ == "/" ? "" : directory_, prefix, highest + 1);
+  co_return fmt::format("{}/{}{}", directory_ == "/" ? "" : directory_, prefix, highest + 1);
+}
+
+asio::awaitable<std::string> store_files::set_aside(vfs::file_system& fs, const std::string& path) {
+  const std::string aside = co_await free_corrupt_name(fs, path);
   co_await fs.rename(path, aside);
-  co_await fs.fsync_dir(directory_);
-  co_return aside;
+  std::exception_ptr sync_failure;
+  try {
+    co_await fs.fsync_dir(directory_);
+    co_return aside;
+  } catch (const vfs::error&) {
+    sync_failure = std::current_exception();
+  }
+  // "Left in place" must stay true: undo the rename the failed sync leaves in doubt.
+  try {
+    co_await fs.rename(aside, path);
+  } catch (const vfs::error& e) {
+    throw vfs::error(e.errno_value(), "set_aside", path, aside,
+                     "the directory sync failed and renaming the file back failed too: it is now at the second path");
+  }
+  std::rethrow_exception(sync_failure);
+}
+
+asio::awaitable<std::string> store_files::keep_copy(vfs::file_system& fs, const std::string& path,
+                                                    std::string_view bytes) {
+  const std::string copy = co_await free_corrupt_name(fs, path);
+  std::exception_ptr failure;
+  try {
+    co_await fs.create(copy, vfs::create_mode::exclusive);
+    co_await fs.write_at(copy, 0, bytes);
+    co_await fs.fsync_file(copy);
+    co_await fs.fsync_dir(directory_);
+    co_return copy;
+  } catch (const vfs::error&) {
+    failure = std::current_exception();
+  }
+  try {  // a partial copy is not evidence; the original still is
+    const vfs::file_stat partial = co_await fs.stat(copy);
+    if (partial.exists) co_await fs.unlink(copy);
+  } catch (const vfs::error&) {
+  }
+  std::rethrow_exception(failure);
 }
 
 }  // namespace loopcheck::pdict

@@ -43,8 +43,13 @@ class store_files {
 
   // Renames `path` (the snapshot or the journal) to the first free `<path>.corrupt-<n>` and
   // syncs the directory; returns the new path, or throws the vfs::error that made it
-  // impossible (the file stays in place).
+  // impossible — having renamed the file back when the directory sync failed, so it stays in
+  // place (if even that fails, the error says where it is).
   asio::awaitable<std::string> set_aside(vfs::file_system& fs, const std::string& path);
+
+  // Writes `bytes` (the content of `path`) durably to the first free `<path>.corrupt-<n>`,
+  // leaving `path` itself untouched; returns the copy's path or throws (removing a partial copy).
+  asio::awaitable<std::string> keep_copy(vfs::file_system& fs, const std::string& path, std::string_view bytes);
 
  private:
   std::string snapshot_path_;
@@ -53,6 +58,9 @@ class store_files {
   std::string directory_;
   std::string name_;
   std::uint64_t next_temp_ = 1;
+
+  // The first free `<path>.corrupt-<n>`.
+  asio::awaitable<std::string> free_corrupt_name(vfs::file_system& fs, const std::string& path);
 };
 
 }  // namespace loopcheck::pdict

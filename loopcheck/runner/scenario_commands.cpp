@@ -130,6 +130,37 @@ std::chrono::milliseconds parse_duration(const std::string& text) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
 }
 
+// {"families":[{"name","description","modes":[...],"options":[{name,default,min,max,help}],
+//   "variants":[{"name","description","expected":"silent"|"caught","caught_by":[kinds]}]}]}
+boost::json::object list_as_json() {
+  namespace json = boost::json;
+  json::array families;
+  for (const auto* family : harness::scenario_registry::instance().all()) {
+    json::array modes;
+    for (auto m : family->modes()) modes.emplace_back(harness::to_string(m));
+    json::array options;
+    for (const auto& o : family->options()) {
+      options.push_back(json::object{{"name", o.name}, {"default", o.default_value}, {"min", o.min_value},
+                                     {"max", o.max_value}, {"help", o.help}});
+    }
+    json::array variants;
+    for (const auto& v : family->variants()) {
+      json::array kinds;
+      for (auto k : v.caught_by) kinds.emplace_back(to_string(k));
+      variants.push_back(json::object{{"name", v.name},
+                                      {"description", v.description},
+                                      {"expected", v.is_reference() ? "silent" : "caught"},
+                                      {"caught_by", std::move(kinds)}});
+    }
+    families.push_back(json::object{{"name", family->name()},
+                                    {"description", family->description()},
+                                    {"modes", std::move(modes)},
+                                    {"options", std::move(options)},
+                                    {"variants", std::move(variants)}});
+  }
+  return json::object{{"families", std::move(families)}};
+}
+
 }  // namespace
 
 scenario_commands::scenario_commands(CLI::App& app, std::string program) : program_(std::move(program)) {
@@ -186,37 +217,6 @@ int scenario_commands::run_parsed() {
     return exit_usage;
   }
   return -1;
-}
-
-// {"families":[{"name","description","modes":[...],"options":[{name,default,min,max,help}],
-//   "variants":[{"name","description","expected":"silent"|"caught","caught_by":[kinds]}]}]}
-boost::json::object list_as_json() {
-  namespace json = boost::json;
-  json::array families;
-  for (const auto* family : harness::scenario_registry::instance().all()) {
-    json::array modes;
-    for (auto m : family->modes()) modes.emplace_back(harness::to_string(m));
-    json::array options;
-    for (const auto& o : family->options()) {
-      options.push_back(json::object{{"name", o.name}, {"default", o.default_value}, {"min", o.min_value},
-                                     {"max", o.max_value}, {"help", o.help}});
-    }
-    json::array variants;
-    for (const auto& v : family->variants()) {
-      json::array kinds;
-      for (auto k : v.caught_by) kinds.emplace_back(to_string(k));
-      variants.push_back(json::object{{"name", v.name},
-                                      {"description", v.description},
-                                      {"expected", v.is_reference() ? "silent" : "caught"},
-                                      {"caught_by", std::move(kinds)}});
-    }
-    families.push_back(json::object{{"name", family->name()},
-                                    {"description", family->description()},
-                                    {"modes", std::move(modes)},
-                                    {"options", std::move(options)},
-                                    {"variants", std::move(variants)}});
-  }
-  return json::object{{"families", std::move(families)}};
 }
 
 int scenario_commands::list() {
@@ -363,7 +363,10 @@ int scenario_commands::selftest() {
     all.wall_seconds += part.wall_seconds;
     for (auto& t : part.targets) all.targets.push_back(std::move(t));
   }
-  if (!any_target) throw usage_error(fmt::format("no scenario has a variant '{}'", variant_));
+  if (!any_target) {
+    throw usage_error(variant_.empty() ? std::string("no scenario family is registered in this program")
+                                       : fmt::format("no scenario has a variant '{}'", variant_));
+  }
   harness::write_text(std::cout, all, harness::verdict_rule::selftest);
   write_reports(reports, all, harness::verdict_rule::selftest);
   const bool held = std::all_of(all.targets.begin(), all.targets.end(), [](const auto& t) { return t.expectation_held(); });

@@ -60,7 +60,12 @@ void apply_torn_write(file_tree& tree, const operation& op, std::uint64_t block_
     } else if (garbage_tail && block_end > old_size_bytes) {
       const std::uint64_t garbage_begin = std::max(block_begin, old_size_bytes);
       std::string garbage(block_end - garbage_begin, '\0');
-      for (char& byte : garbage) byte = static_cast<char>(random.next() | 1);  // never zero
+      // Any byte but zero (a lost block that reads as zeros is the other case): newlines,
+      // digits and braces included, so garbage can look like the start of a record.
+      for (char& byte : garbage) {
+        const auto value = static_cast<unsigned char>(random.next() & 0xffu);
+        byte = static_cast<char>(value == 0 ? 0xffu : value);
+      }
       tree.write(op.node, garbage_begin, garbage);
     }
     block_begin = block_end;

@@ -315,9 +315,11 @@ asio::awaitable<std::unique_ptr<file_lock>> posix_vfs::lock_exclusive(std::strin
       throw error(errno_value, "lock_exclusive", path);
     }
     // Informational only (never fsynced): a stale pid after a crash names nobody who holds it.
+    // Written before the truncation, so a refused opener never reads an empty file meanwhile.
     const std::string holder = "pid " + std::to_string(::getpid()) + "\n";
-    if (::ftruncate(fd, 0) == -1 || ::pwrite(fd, holder.data(), holder.size(), 0) == -1) {
-      throw error(errno, "lock_exclusive", path, {}, "writing the holder's pid");
+    const ssize_t written = ::pwrite(fd, holder.data(), holder.size(), 0);
+    if (written != static_cast<ssize_t>(holder.size()) || ::ftruncate(fd, static_cast<off_t>(holder.size())) == -1) {
+      throw error(written == -1 ? errno : EIO, "lock_exclusive", path, {}, "writing the holder's pid");
     }
     return lock;
   };

@@ -11,6 +11,7 @@
 #include "loopcheck/runtime/finding.hpp"
 #include "loopcheck/runtime/task_scope.hpp"
 #include "loopcheck/vfs/error.hpp"
+#include "loopcheck/vfs/fault_sweep.hpp"
 #include "pdict_test_support.hpp"
 
 using namespace pdict_test;
@@ -139,11 +140,69 @@ BOOST_AUTO_TEST_CASE(point_in_time_touches_nothing_when_the_journal_cannot_be_se
     try {
       co_await pdict::persistent_dict::open(ex, fs, options);
     } catch (const pdict::corrupt_file_error& e) {
-      refused = std::string(e.what()).find("setting it aside failed") != std::string::npos;
+      refused = std::string(e.what()).find("keeping a copy failed") != std::string::npos;
     }
   });
   BOOST_TEST(refused);
   BOOST_TEST((files_in_data(fs) == before));
+}
+
+// A failure (or a crash) at any step of a point-in-time open loses nothing more: a later open
+// still finds the records before the damage, and the damaged journal survives byte for byte —
+// as the journal itself or as its copy.
+BOOST_AUTO_TEST_CASE(point_in_time_loses_nothing_more_when_any_step_fails) {
+  vfs::file_tree tree = store_with_five_appends();
+  damage_second_record(tree);
+  const std::string damaged = tree.read_file(journal_path);
+  auto options = options_for(persistence_mode::journal);
+  options.journal_damage_policy = pdict::journal_recovery::point_in_time;
+  const auto result = vfs::sweep_faults(tree, {.kind = vfs::fault_kind::eio}, [&](vfs::sim_vfs& fs, std::size_t fail_at) {
+    BOOST_TEST_CONTEXT("eio at operation " << fail_at) {
+      run_on_sim([&](asio::any_io_executor ex) -> asio::awaitable<void> {
+        try {
+          auto d = co_await pdict::persistent_dict::open(ex, fs, options);
+          co_await d->close();
+        } catch (const std::exception&) {  // the failure is the point; what it left is checked below
+        }
+      });
+      vfs::sim_vfs rebooted(fs.crash_state(fs.log().size(), {vfs::survival::synced_only, 0}), {});
+      bool evidence = false;
+      for (const auto& name : rebooted.tree().list_dir("/data")) {
+        evidence = evidence || rebooted.tree().read_file("/data/" + name) == damaged;
+      }
+      BOOST_TEST(evidence);
+      run_on_sim([&](asio::any_io_executor ex) -> asio::awaitable<void> {
+        auto d = co_await pdict::persistent_dict::open(ex, rebooted, options);
+        BOOST_TEST(d->to_json() == (json::object{{"key1", 1}}));
+        co_await d->close();
+      });
+    }
+  });
+  BOOST_TEST(result.completed);
+  BOOST_TEST(result.faulted_runs > 5u);
+}
+
+// Recovering from a corrupt snapshot leaves its journal without a base; the journal holds
+// committed records all the same, so it is set aside with a lost_write finding, not replaced
+// by the compaction at open.
+BOOST_AUTO_TEST_CASE(the_journal_of_a_set_aside_snapshot_is_set_aside_too) {
+  vfs::file_tree tree = store_with_five_appends();
+  std::string snapshot = tree.read_file(dict_path);
+  snapshot[snapshot.size() / 2] = static_cast<char>(snapshot[snapshot.size() / 2] ^ 0x01);
+  tree.write(tree.resolve(dict_path).node, 0, snapshot);
+  const std::string journal = tree.read_file(journal_path);
+  vfs::sim_vfs fs(tree, {});
+  loopcheck::scoped_finding_capture findings;
+  auto options = options_for(persistence_mode::journal);
+  options.corrupt_policy = pdict::on_corrupt::recover_empty_after_setting_aside;
+  run_on_sim([&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    auto d = co_await pdict::persistent_dict::open(ex, fs, options);
+    BOOST_TEST(d->size() == 0u);
+    co_await d->close();
+  });
+  BOOST_TEST(fs.tree().read_file(journal_path + ".corrupt-1") == journal);
+  BOOST_TEST(findings.count(finding_kind::corrupt_file) == 2u);
+  BOOST_TEST(findings.count(finding_kind::lost_write) == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(damage_in_the_final_append_is_a_torn_tail_with_every_earlier_record_kept) {
