@@ -34,6 +34,10 @@ int main(int argc, char** argv) {
 ]=] @ONLY)
   add_executable(${arg_NAME} ${arg_SOURCES} "${main}")
   target_link_libraries(${arg_NAME} PRIVATE loopcheck::runner ${arg_LIBRARIES})
+  if(arg_SCENARIO_LIBRARIES AND CMAKE_VERSION VERSION_LESS 3.24)
+    message(FATAL_ERROR "loopcheck_add_scenario_runner: SCENARIO_LIBRARIES needs CMake 3.24 (WHOLE_ARCHIVE); "
+      "list the family sources in SOURCES instead")
+  endif()
   foreach(library IN LISTS arg_SCENARIO_LIBRARIES)
     target_link_libraries(${arg_NAME} PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,${library}>")
   endforeach()
