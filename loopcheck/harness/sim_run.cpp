@@ -24,7 +24,7 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
     log = task_registry::of(context).findings();
     auto core = task_registry::of(context).core();
     const auto exit_after = limits.program_exit_after_body;
-    spawn_tracked(ex, "scenario", body(ex),
+    spawn_tracked(ex, limits.root_task_name, body(ex),
                   [core, exit_after, &context](task_record& task, std::exception_ptr error) {
                     if (error) core->record(finding_kind::invariant, task, "the scenario body failed: " + detail::describe(error));
                     if (exit_after) context.set_virtual_time_budget(context.now() + *exit_after);

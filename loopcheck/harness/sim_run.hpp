@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "loopcheck/harness/scenario.hpp"
@@ -20,9 +21,11 @@ struct sim_limits {
   // asyncio.run() returns when its main coroutine does: the loop stops for good then, and that
   // stop is not itself a `hang` finding (what it leaves pending still is reported).
   std::optional<std::chrono::nanoseconds> program_exit_after_body;
+  // The tracked root task's name in findings (a simulated test case gives its own).
+  std::string root_task_name = "scenario";
 };
 
-// `body` runs as the tracked root task "scenario"; if it throws, that is an `invariant`
+// `body` runs as the tracked root task (limits.root_task_name); if it throws, that is an `invariant`
 // finding. The caller checks its own invariants afterwards and appends findings.
 run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limits limits = {});
 
