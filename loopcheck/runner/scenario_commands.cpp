@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <memory>
 #include <numeric>
-#include <tuple>
 #include <unistd.h>
 
 #include "loopcheck/harness/campaign.hpp"
@@ -20,6 +19,7 @@
 #include "loopcheck/harness/scenario_registry.hpp"
 #include "loopcheck/harness/scenario_run.hpp"
 #include "loopcheck/runner/command_line.hpp"
+#include "loopcheck/runner/shard.hpp"
 
 namespace loopcheck::runner {
 
@@ -101,23 +101,6 @@ harness::progress_callback progress_reporter() {
   };
 }
 
-// K/N (1-based K), from --shard or GitLab's CI_NODE_INDEX/CI_NODE_TOTAL.
-std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
-  std::string spec = text;
-  if (spec.empty()) {
-    const char* index = std::getenv("CI_NODE_INDEX");
-    const char* total = std::getenv("CI_NODE_TOTAL");
-    if (index == nullptr || total == nullptr) return {0, 1};
-    spec = std::string(index) + "/" + total;
-  }
-  unsigned long long k = 0, n = 0;
-  char rest = 0;
-  if (std::sscanf(spec.c_str(), "%llu/%llu%c", &k, &n, &rest) != 2 || n == 0 || k == 0 || k > n) {
-    throw usage_error(fmt::format("shard '{}' is not K/N with 1 <= K <= N", spec));
-  }
-  return {k - 1, n};
-}
-
 // "90s", "10m", "2h" (or plain seconds).
 std::chrono::milliseconds parse_duration(const std::string& text) {
   double value = 0;
@@ -177,7 +160,12 @@ scenario_commands::scenario_commands(CLI::App& app, std::string program) : progr
   run_->add_option("--jobs", jobs_, "Worker threads")->check(CLI::Range(1, 256));
   run_->add_option("--option", options_, "Scenario option override name=integer (repeatable)");
   run_->add_option("--report", reports_, "Write a report FORMAT:PATH (text, json, junit; repeatable)");
-  run_->add_option("--shard", shard_, "Run shard K of N (K/N; default from CI_NODE_INDEX/CI_NODE_TOTAL)");
+  run_->add_option("--shard", shard_,
+                   "Run shard K of N (K/N, 1-based; default from GitLab, CircleCI, Buildkite or a Kubernetes "
+                   "Indexed Job's variables)");
+  run_->add_option("--shard-total", shard_total_, "The shard total where the CI engine gives only an index "
+                                                  "(Kubernetes: JOB_COMPLETION_INDEX)")
+      ->check(CLI::Range(1ull, 1'000'000ull));
   run_->add_option("--time-budget", time_budget_, "Start no run after this long (e.g. 10m)");
 
   replay_ = app.add_subcommand("replay", "Re-run exactly one run from its replay token, with a determinism check");
@@ -284,7 +272,14 @@ int scenario_commands::run() {
     std::iota(spec.seeds.begin(), spec.seeds.end(), 0);
   }
   spec.jobs = jobs_;
-  std::tie(spec.shard_index, spec.shard_count) = parse_shard(shard_);
+  try {
+    const auto total = run_->count("--shard-total") != 0 ? std::optional<std::uint64_t>(shard_total_) : std::nullopt;
+    const shard_choice shard = resolve_shard(shard_, total);
+    spec.shard_index = shard.index;
+    spec.shard_count = shard.count;
+  } catch (const shard_error& e) {
+    throw usage_error(e.what());
+  }
   if (!time_budget_.empty()) spec.time_budget = parse_duration(time_budget_);
   const auto reports = parse_reports(reports_);
   auto result = harness::run_campaign(spec, progress_reporter());

@@ -49,6 +49,7 @@ class scenario_commands {
   std::vector<std::string> reports_;
   std::vector<std::string> options_;
   std::string shard_;
+  std::uint64_t shard_total_ = 0;
   std::string time_budget_;
   std::string token_;
   std::uint64_t selftest_seeds_ = 40;
