@@ -1,10 +1,11 @@
 # loopcheck_cli_test(NAME <test> [PROGRAM <target>] ARGS <arg>... EXIT <code> [STDERR <text>]
-#                    [STDOUT <regex>...] [LABELS <label>...])
-# A ctest test that runs the loopcheck command (or PROGRAM, e.g. a scenario runner) with ARGS and checks its exit code, a text its
-# standard error must contain and regular expressions its standard output must match. Pass the
-# regular expressions as separate arguments (a quoted list would arrive as one expression).
+#                    [STDOUT <regex>...] [ENV <VAR=value>...] [LABELS <label>...])
+# A ctest test that runs the loopcheck command (or PROGRAM, e.g. a scenario runner) with ARGS, in
+# an environment with ENV added, and checks its exit code, a text its standard error must
+# contain and regular expressions its standard output must match. Pass the regular expressions
+# as separate arguments (a quoted list would arrive as one expression).
 function(loopcheck_cli_test)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;PROGRAM;EXIT;STDERR" "ARGS;STDOUT;LABELS")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;PROGRAM;EXIT;STDERR" "ARGS;STDOUT;ENV;LABELS")
   if(NOT arg_PROGRAM)
     set(arg_PROGRAM loopcheck)
   endif()
@@ -15,5 +16,5 @@ function(loopcheck_cli_test)
   add_test(NAME ${arg_NAME}
     COMMAND ${CMAKE_COMMAND} -D "CMD=$<TARGET_FILE:${arg_PROGRAM}>;${arg_ARGS}" -D "EXPECT_RC=${arg_EXIT}"
       -D "EXPECT_STDERR=${arg_STDERR}" -D "EXPECT_STDOUT=${arg_STDOUT}" -P ${PROJECT_SOURCE_DIR}/cmake/ExpectExit.cmake)
-  set_tests_properties(${arg_NAME} PROPERTIES LABELS "${arg_LABELS}")
+  set_tests_properties(${arg_NAME} PROPERTIES LABELS "${arg_LABELS}" ENVIRONMENT "${arg_ENV}")
 endfunction()

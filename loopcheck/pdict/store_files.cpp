@@ -20,6 +20,16 @@ constexpr std::uint64_t max_corrupt_copies = 10'000;
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
+// Best effort, after a failed write: the file may or may not exist, and an error removing it
+// must not hide the failure being reported.
+asio::awaitable<void> remove_if_present(vfs::file_system& fs, const std::string& path) {
+  try {
+    const vfs::file_stat leftover = co_await fs.stat(path);  // named: g++ 12 and co_await in a condition
+    if (leftover.exists) co_await fs.unlink(path);
+  } catch (const vfs::error&) {
+  }
+}
+
 }  // namespace
 
 store_files::store_files(std::string snapshot_path) : snapshot_path_(std::move(snapshot_path)) {
@@ -54,13 +64,8 @@ asio::awaitable<void> store_files::durable_replace(vfs::file_system& fs, const s
   } catch (...) {
     failure = std::current_exception();
   }
-  // The temp file may or may not exist; removing it is hygiene, not correctness (a stale one
-  // is removed at the next open), so its own failure is ignored.
-  try {
-    const vfs::file_stat leftover = co_await fs.stat(temp);  // named: g++ 12 and co_await in a condition
-    if (leftover.exists) co_await fs.unlink(temp);
-  } catch (const vfs::error&) {
-  }
+  // Hygiene, not correctness: a stale temp is removed at the next open.
+  co_await remove_if_present(fs, temp);
   std::rethrow_exception(failure);
 }
 
@@ -138,11 +143,7 @@ asio::awaitable<std::string> store_files::keep_copy(vfs::file_system& fs, const 
   } catch (const vfs::error&) {
     failure = std::current_exception();
   }
-  try {  // a partial copy is not evidence; the original still is
-    const vfs::file_stat partial = co_await fs.stat(copy);
-    if (partial.exists) co_await fs.unlink(copy);
-  } catch (const vfs::error&) {
-  }
+  co_await remove_if_present(fs, copy);  // a partial copy is not evidence; the original still is
   std::rethrow_exception(failure);
 }
 
