@@ -27,6 +27,7 @@ enum class finding_kind : std::uint8_t {
   wrong_thread,
   invariant,
   sanitizer_report,      // a sanitizer (ThreadSanitizer, ...) reported a bug in the run
+  file_race,             // two accesses to a file, one changing it, not ordered by happens-before
 };
 
 std::string_view to_string(finding_kind kind);

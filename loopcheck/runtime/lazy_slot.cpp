@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "loopcheck/runtime/happens_before.hpp"
 #include "loopcheck/runtime/spawn.hpp"
 #include "loopcheck/runtime/waiter_list.hpp"
 
@@ -14,6 +15,9 @@ struct lazy_slot::state : std::enable_shared_from_this<lazy_slot::state> {
   struct request {
     factory make;
     std::source_location site;
+    // What the requesters did before asking (and, for a waiting request, the end of the run
+    // before it) happens before the run that serves them.
+    vector_clock clock = {};
   };
 
   state(const asio::any_io_executor& ex, std::string slot_name)
@@ -33,6 +37,7 @@ struct lazy_slot::state : std::enable_shared_from_this<lazy_slot::state> {
     auto work = (*make)();
     auto record = detail::new_task_record(executor, name, next.site);
     if (!record) return;  // the context is going away: orphan_spawn already recorded
+    record->clock().join(next.clock);
     {
       std::lock_guard lock(mutex);
       running = record;
@@ -44,6 +49,7 @@ struct lazy_slot::state : std::enable_shared_from_this<lazy_slot::state> {
   }
 
   void finished(task_record& task, std::exception_ptr error) {
+    ended.join(task.clock());
     std::optional<request> next;
     {
       std::lock_guard lock(mutex);
@@ -58,6 +64,7 @@ struct lazy_slot::state : std::enable_shared_from_this<lazy_slot::state> {
       }
       if (waiting && !abandoned) next.swap(waiting);
     }
+    if (next) next->clock.join(task.clock());
     if (next) start(std::move(*next));
     else idle_waiters.notify_all();
   }
@@ -73,6 +80,7 @@ struct lazy_slot::state : std::enable_shared_from_this<lazy_slot::state> {
   std::uint64_t runs_started = 0;                 // guarded by mutex
   std::uint64_t requests_replaced = 0;            // guarded by mutex
   waiter_list idle_waiters;
+  ordering_point ended;  // every run's end happens before drain() returns
 };
 
 lazy_slot::lazy_slot(asio::any_io_executor ex, std::string name)
@@ -102,15 +110,21 @@ lazy_slot::~lazy_slot() {
 }
 
 void lazy_slot::request(factory make, std::source_location site) {
+  state::request next{std::move(make), site};
+  release_current_clock(next.clock);
   {
     std::lock_guard lock(state_->mutex);
     if (state_->running != nullptr) {
-      if (state_->waiting) ++state_->requests_replaced;
-      state_->waiting = state::request{std::move(make), site};
+      if (state_->waiting) {
+        ++state_->requests_replaced;
+        // The replaced request is served by this one's run.
+        next.clock.join(state_->waiting->clock);
+      }
+      state_->waiting = std::move(next);
       return;
     }
   }
-  state_->start({std::move(make), site});
+  state_->start(std::move(next));
 }
 
 asio::awaitable<void> lazy_slot::drain() {
@@ -124,6 +138,7 @@ asio::awaitable<void> lazy_slot::drain() {
     if (st->idle()) break;
     co_await st->idle_waiters.async_wait(seen, asio::use_awaitable);
   }
+  st->ended.acquire();
   std::exception_ptr error;
   {
     std::lock_guard lock(st->mutex);

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "loopcheck/runtime/asio.hpp"
+#include "loopcheck/runtime/happens_before.hpp"
 #include "loopcheck/runtime/spawn.hpp"
 #include "loopcheck/runtime/waiter_list.hpp"
 
@@ -124,6 +125,7 @@ class serial_queue {
       if (st->finished()) break;
       co_await st->consumer_done.async_wait(seen, asio::use_awaitable);
     }
+    st->consumer_end.acquire();
     std::exception_ptr failure;
     {
       std::lock_guard lock(st->mutex);
@@ -180,6 +182,7 @@ class serial_queue {
       return !items.empty() || closed;
     }
     void consumer_finished(task_record& task, std::exception_ptr error) {
+      consumer_end.join(task.clock());
       {
         std::lock_guard lock(mutex);
         consumer_ended = true;
@@ -205,6 +208,7 @@ class serial_queue {
     waiter_list space;
     waiter_list items_ready;
     waiter_list consumer_done;
+    ordering_point consumer_end;  // the consumer's end happens before drain() returns
   };
 
   static asio::awaitable<void> consume_loop(std::shared_ptr<state> st) {

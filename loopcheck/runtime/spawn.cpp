@@ -3,6 +3,8 @@
 #include <boost/system/system_error.hpp>
 #include <fmt/format.h>
 
+#include "loopcheck/runtime/happens_before.hpp"
+
 namespace loopcheck::detail {
 
 task_ref new_task_record(const asio::any_io_executor& ex, std::string_view name, std::source_location site) {
@@ -12,6 +14,8 @@ task_ref new_task_record(const asio::any_io_executor& ex, std::string_view name,
 task_ref new_task_record(const std::shared_ptr<registry_core>& core, const asio::any_io_executor& ex,
                          std::string_view name, std::source_location site) {
   auto record = core->add(core, ex, name, site);
+  // The spawn edge: everything the spawner did so far happens before the new task.
+  release_current_clock(record->clock());
   if (!core->closed()) return record;
   record->mark_done();
   core->record(finding_kind::orphan_spawn, *record, "spawned into an execution context that is shutting down");

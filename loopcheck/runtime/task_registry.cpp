@@ -60,6 +60,20 @@ void task_record::cancel() {
   cancel_.emit(asio::cancellation_type::terminal);
 }
 
+void task_record::release_clock(vector_clock& into) {
+  if (clock_.empty()) return;
+  into.join(clock_);
+  if (clock_slot_ != 0) clock_.tick(clock_slot_);
+}
+
+clock_epoch task_record::access_epoch() {
+  if (clock_slot_ == 0) {
+    clock_slot_ = new_clock_slot();
+    clock_.tick(clock_slot_);
+  }
+  return {clock_slot_, clock_.at(clock_slot_)};
+}
+
 void task_record::mark_done() { state_.store(task_state::done, std::memory_order_release); }
 
 void task_record::on_frame_destroyed() {
@@ -122,6 +136,8 @@ task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any
   record->id_ = next_id_++;
   record->name_.assign(name);
   record->site_ = site;
+  record->clock_ = {};
+  record->clock_slot_ = 0;
   if (clock_ != nullptr) last_now_ = clock_->now();
   record->spawned_at_ = last_now_;
   record->state_.store(task_state::scheduled, std::memory_order_relaxed);

@@ -17,6 +17,7 @@
 
 #include "loopcheck/runtime/asio.hpp"
 #include "loopcheck/runtime/finding.hpp"
+#include "loopcheck/runtime/vector_clock.hpp"
 
 namespace loopcheck {
 
@@ -82,6 +83,15 @@ class task_record {
   void work_started() noexcept;
   void work_finished() noexcept;
 
+  // Happens-before (happens_before.hpp). The clock is touched only by the task's own handlers
+  // and by whoever handles its end, which runs after its last handler: no lock.
+  vector_clock& clock() { return clock_; }
+  // Joins this task's clock into `into` (the receiver of an ordering edge), then advances the
+  // task's own entry, so its later accesses are not ordered before the receiver's.
+  void release_clock(vector_clock& into);
+  // This task's epoch for a file access now (its first access gives it a slot).
+  clock_epoch access_epoch();
+
   // The task's index in its owner's list of live tasks (a task scope's), so the owner removes
   // it in O(1). Guarded by the owner's lock.
   std::size_t owner_index = 0;
@@ -98,6 +108,8 @@ class task_record {
   void sync_work() noexcept;  // makes work_ match work_refs_
 
   std::atomic<std::size_t> refs_{0};
+  vector_clock clock_;
+  std::uint64_t clock_slot_ = 0;  // 0 until the task's first file access
   std::shared_ptr<registry_core> core_;  // null while the record waits in its registry's pool
   std::uint64_t id_ = 0;
   std::string name_;

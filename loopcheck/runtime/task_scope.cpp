@@ -6,6 +6,7 @@
 #include <mutex>
 #include <vector>
 
+#include "loopcheck/runtime/happens_before.hpp"
 #include "loopcheck/runtime/waiter_list.hpp"
 
 namespace loopcheck {
@@ -36,6 +37,7 @@ struct task_scope::state {
   bool closed = false;                            // guarded by mutex
   bool cancelled = false;                         // guarded by mutex
   waiter_list joiners;
+  ordering_point ended;  // every ended task's clock: its end happens before join() returns
 };
 
 namespace {
@@ -91,6 +93,7 @@ task_ref task_scope::admit(std::string_view name, std::source_location site) {
 }
 
 void task_scope::done_callback::operator()(task_record& task, std::exception_ptr error) const {
+  scope->ended.join(task.clock());
   bool now_empty = false;
   {
     std::lock_guard lock(scope->mutex);
@@ -117,6 +120,7 @@ asio::awaitable<void> task_scope::join() {
     if (st->live_count() == 0) break;
     co_await st->joiners.async_wait(seen, asio::use_awaitable);
   }
+  st->ended.acquire();
   std::vector<state::failure> failures;
   {
     std::lock_guard lock(st->mutex);

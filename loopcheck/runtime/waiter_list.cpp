@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "loopcheck/runtime/happens_before.hpp"
+
 namespace loopcheck {
 
 class waiter_list::cancel_handler {
@@ -31,6 +33,7 @@ waiter_list::~waiter_list() {
 
 std::uint64_t waiter_list::epoch() const {
   std::lock_guard lock(mutex_);
+  acquire_into_current_task(notified_);
   return epoch_;
 }
 
@@ -67,6 +70,7 @@ void waiter_list::notify_one() {
   {
     std::lock_guard lock(mutex_);
     ++epoch_;
+    release_current_clock(notified_);
     if (waiters_.empty()) return;
     batch.splice(batch.end(), waiters_, waiters_.begin());
   }
@@ -78,6 +82,7 @@ void waiter_list::notify_all() {
   {
     std::lock_guard lock(mutex_);
     ++epoch_;
+    release_current_clock(notified_);
     batch.swap(waiters_);
   }
   complete(batch, {});

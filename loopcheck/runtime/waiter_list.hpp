@@ -15,6 +15,7 @@
 
 #include "loopcheck/runtime/asio.hpp"
 #include "loopcheck/runtime/task_registry.hpp"
+#include "loopcheck/runtime/vector_clock.hpp"
 
 namespace loopcheck {
 
@@ -29,6 +30,8 @@ class waiter_list {
 
   // Notifications so far. Read it before checking the condition you wait for, then pass it to
   // async_wait: a notify in between completes the wait at once, so none is ever missed.
+  // Happens-before: reading the epoch acquires what every notify so far released, as locking
+  // a mutex acquires what its unlocks released (the condition is read after it).
   std::uint64_t epoch() const;
 
   // Completes (always posted) at the next notify after `seen_epoch`, at once if one happened
@@ -68,6 +71,7 @@ class waiter_list {
   std::list<waiter> waiters_;
   std::uint64_t next_ticket_ = 0;
   std::uint64_t epoch_ = 0;  // guarded by mutex_
+  vector_clock notified_;    // guarded by mutex_; the clocks of every notifier so far
 };
 
 }  // namespace loopcheck

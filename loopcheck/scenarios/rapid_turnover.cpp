@@ -7,6 +7,13 @@
 //                          overlapping writers tear it or finish out of order
 //   write-in-place         one backup per test, rewriting the file in place: the test's end
 //                          cuts it off half-written
+//   racy-log               the reference store, plus a log line per change written by a task
+//                          of its own at the end the log had when it looked: writers overwrite
+//                          each other's lines. The final check never reads the log; only the
+//                          file-race detector (happens-before) sees it.
+#include <algorithm>
+#include <stdexcept>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -65,7 +72,8 @@ boost::json::object change(boost::json::object data, std::int64_t count) {
   return data;
 }
 
-asio::awaitable<void> reference(asio::any_io_executor ex, vfs::file_system& fs, turnover& t) {
+asio::awaitable<void> reference(asio::any_io_executor ex, vfs::file_system& fs, turnover& t,
+                                std::vector<std::unique_ptr<boost::json::object>>&) {
   for (std::int64_t test = 0; test < t.tests; ++test) {
     pdict::dict_options options;
     options.path = t.store_path();
@@ -121,11 +129,72 @@ asio::awaitable<void> write_in_place_at_test_end(asio::any_io_executor ex, vfs::
   }
 }
 
+std::string log_path(const turnover& t) { return t.root + "/store/backups.log"; }
+
+// Appends by hand: finds the log's end, formats the line, writes it there. Two of these at
+// once write at the same end.
+asio::awaitable<void> write_log_line(vfs::file_system& fs, std::string path, std::string line) {
+  const vfs::file_stat log = co_await fs.stat(path);
+  co_await sleep_for(1ms);
+  co_await fs.write_at(path, log.size_bytes, line);
+}
+
+asio::awaitable<void> racy_log(asio::any_io_executor ex, vfs::file_system& fs, turnover& t,
+                               std::vector<std::unique_ptr<boost::json::object>>&) {
+  co_await fs.create(log_path(t), vfs::create_mode::open_existing);
+  for (std::int64_t test = 0; test < t.tests; ++test) {
+    task_scope log_writers(ex, "log-writers");
+    pdict::dict_options options;
+    options.path = t.store_path();
+    options.debounce_ms = t.debounce_ms;
+    auto dict = co_await pdict::persistent_dict::open(ex, fs, options);
+    for (std::int64_t c = 0; c < t.changes; ++c) {
+      dict->set("_count", boost::json::value(++t.last_count));
+      log_writers.spawn("log-line", write_log_line(fs, log_path(t), fmt::format("change {}\n", t.last_count)));
+    }
+    co_await log_writers.join();
+    co_await dict->close();
+  }
+}
+
 asio::awaitable<void> make_store_dir(vfs::file_system& fs, const turnover& t) {
   co_await fs.create_directory(t.store_dir());
   // Named first: g++ 12 destroys a ?: temporary inside a co_await expression twice.
   const std::string parent = t.root.empty() ? "/" : t.root;
   co_await fs.fsync_dir(parent);
+}
+
+// One workload per variant: the variant list and the behaviour come from this one table.
+struct turnover_variant {
+  std::string_view name;
+  std::string_view description;
+  std::vector<finding_kind> caught_by;
+  // Whether the file holds a pdict snapshot (its data under "data") or the bare object.
+  bool store_is_pdict;
+  asio::awaitable<void> (*workload)(asio::any_io_executor, vfs::file_system&, turnover&,
+                                    std::vector<std::unique_ptr<boost::json::object>>&);
+};
+
+const std::vector<turnover_variant>& turnover_variants() {
+  static const std::vector<turnover_variant> all{
+      {"reference", "loopcheck's pdict: coalesced, awaited on close, durable", {}, true, reference},
+      {"fire-and-forget", "a detached debounced backup per change, never awaited",
+       {finding_kind::leaked_task, finding_kind::lost_write, finding_kind::file_race}, false, fire_and_forget},
+      {"uncoalesced-backups", "a backup per change, overlapping writers in place",
+       {finding_kind::file_race, finding_kind::corrupt_file, finding_kind::lost_write}, false, uncoalesced},
+      {"write-in-place", "the last backup rewrites the file in place as the test ends",
+       {finding_kind::corrupt_file, finding_kind::lost_write}, false, write_in_place_at_test_end},
+      {"racy-log", "the reference store plus concurrent writers of a log nobody checks",
+       {finding_kind::file_race}, true, racy_log},
+  };
+  return all;
+}
+
+const turnover_variant& variant_named(std::string_view name) {
+  const auto& all = turnover_variants();
+  const auto found = std::find_if(all.begin(), all.end(), [&](const turnover_variant& v) { return v.name == name; });
+  if (found == all.end()) throw std::invalid_argument(fmt::format("rapid-turnover: no variant '{}'", name));
+  return *found;
 }
 
 class rapid_turnover final : public harness::scenario {
@@ -141,13 +210,11 @@ class rapid_turnover final : public harness::scenario {
             {"test_work_ms", 0, 0, 60'000, "the reference: time each test works after its changes"}};
   }
   std::vector<harness::variant_spec> variants() const override {
-    return {{"reference", "loopcheck's pdict: coalesced, awaited on close, durable", {}},
-            {"fire-and-forget", "a detached debounced backup per change, never awaited",
-             {finding_kind::leaked_task, finding_kind::lost_write}},
-            {"uncoalesced-backups", "a backup per change, overlapping writers in place",
-             {finding_kind::corrupt_file, finding_kind::lost_write}},
-            {"write-in-place", "the last backup rewrites the file in place as the test ends",
-             {finding_kind::corrupt_file, finding_kind::lost_write}}};
+    std::vector<harness::variant_spec> specs;
+    for (const auto& v : turnover_variants()) {
+      specs.push_back({std::string(v.name), std::string(v.description), v.caught_by});
+    }
+    return specs;
   }
 
   std::vector<harness::run_mode> modes() const override { return {harness::run_mode::sim, harness::run_mode::real}; }
@@ -187,10 +254,7 @@ class rapid_turnover final : public harness::scenario {
   static asio::awaitable<void> run_variant(asio::any_io_executor ex, std::string variant, vfs::file_system& fs, turnover& t,
                                            std::vector<std::unique_ptr<boost::json::object>>& snapshots) {
     co_await make_store_dir(fs, t);
-    if (variant == "reference") co_await reference(ex, fs, t);
-    else if (variant == "fire-and-forget") co_await fire_and_forget(ex, fs, t, snapshots);
-    else if (variant == "uncoalesced-backups") co_await uncoalesced(ex, fs, t, snapshots);
-    else co_await write_in_place_at_test_end(ex, fs, t, snapshots);
+    co_await variant_named(variant).workload(ex, fs, t, snapshots);
   }
 
   // After the last test the file must hold the last change, whole.
@@ -206,7 +270,7 @@ class rapid_turnover final : public harness::scenario {
     const boost::json::object* data = nullptr;
     if (!ec && doc.is_object()) {
       data = &doc.as_object();
-      if (variant == "reference") data = data->contains("data") && data->at("data").is_object() ? &data->at("data").as_object() : nullptr;
+      if (variant_named(variant).store_is_pdict) data = data->contains("data") && data->at("data").is_object() ? &data->at("data").as_object() : nullptr;
     }
     if (data == nullptr || !data->contains("_count")) {
       harness::add_finding(result, finding_kind::corrupt_file,

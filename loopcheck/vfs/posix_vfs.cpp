@@ -123,6 +123,7 @@ auto posix_vfs::off_loop(std::string_view operation, Blocking blocking) -> asio:
 }
 
 asio::awaitable<std::string> posix_vfs::read_file(std::string path) {
+  races_.on_access("read_file", path, false);
   auto blocking = [path = std::move(path)] {
     unique_fd fd = open_or_throw(path, O_RDONLY, "read_file");
     struct stat info {};
@@ -156,6 +157,7 @@ asio::awaitable<std::string> posix_vfs::read_file(std::string path) {
 }
 
 asio::awaitable<void> posix_vfs::write_at(std::string path, std::uint64_t offset_bytes, std::string_view data) {
+  races_.on_access("write_at", path, true, byte_range::at(offset_bytes, data.size()));
   auto blocking = [this, path = std::move(path), offset_bytes, data] {
     unique_fd fd = open_or_throw(path, O_WRONLY, "write_at");
     write_fully(fd.get(), path, "write_at", data, &offset_bytes);
@@ -165,6 +167,8 @@ asio::awaitable<void> posix_vfs::write_at(std::string path, std::uint64_t offset
 }
 
 asio::awaitable<void> posix_vfs::append(std::string path, std::string_view data) {
+  // An append's place depends on the file's size: it conflicts with the whole file.
+  races_.on_access("append", path, true);
   auto blocking = [this, path = std::move(path), data] {
     unique_fd fd = open_or_throw(path, O_WRONLY | O_APPEND, "append");
     write_fully(fd.get(), path, "append", data, nullptr);
@@ -174,6 +178,7 @@ asio::awaitable<void> posix_vfs::append(std::string path, std::string_view data)
 }
 
 asio::awaitable<void> posix_vfs::truncate(std::string path, std::uint64_t size_bytes) {
+  races_.on_access("truncate", path, true);
   auto blocking = [this, path = std::move(path), size_bytes] {
     unique_fd fd = open_or_throw(path, O_WRONLY, "truncate");
     if (retry_eintr([&] { return ::ftruncate(fd.get(), static_cast<off_t>(size_bytes)); }) == -1) {
@@ -185,6 +190,7 @@ asio::awaitable<void> posix_vfs::truncate(std::string path, std::uint64_t size_b
 }
 
 asio::awaitable<void> posix_vfs::fsync_file(std::string path) {
+  races_.on_access("fsync_file", path, false);
   auto blocking = [this, path = std::move(path)] {
     unique_fd fd = open_or_throw(path, O_RDONLY, "fsync_file");
     fsync_or_throw(fd, path, "fsync_file");
@@ -194,6 +200,7 @@ asio::awaitable<void> posix_vfs::fsync_file(std::string path) {
 }
 
 asio::awaitable<void> posix_vfs::create(std::string path, create_mode mode) {
+  races_.on_access("create", path, mode != create_mode::open_existing);
   auto blocking = [this, path = std::move(path), mode] {
     int flags = O_WRONLY | O_CREAT;
     if (mode == create_mode::exclusive) flags |= O_EXCL;
@@ -212,6 +219,8 @@ asio::awaitable<void> posix_vfs::create_directory(std::string path) {
 }
 
 asio::awaitable<void> posix_vfs::rename(std::string from, std::string to) {
+  races_.on_access("rename", from, true);
+  races_.on_access("rename", to, true);
   auto blocking = [from = std::move(from), to = std::move(to)] {
     if (::rename(from.c_str(), to.c_str()) == -1) throw error(errno, "rename", from, to);
   };
@@ -219,6 +228,7 @@ asio::awaitable<void> posix_vfs::rename(std::string from, std::string to) {
 }
 
 asio::awaitable<void> posix_vfs::unlink(std::string path) {
+  races_.on_access("unlink", path, true);
   auto blocking = [path = std::move(path)] {
     if (::unlink(path.c_str()) == -1) throw error(errno, "unlink", path);
   };

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string_view>
 
+#include "loopcheck/vfs/file_race_detector.hpp"
 #include "loopcheck/vfs/file_system.hpp"
 
 namespace loopcheck::vfs {
@@ -23,6 +24,7 @@ class posix_vfs final : public file_system {
     // errors are hard to provoke on a local file system. It must close `fd` (or it leaks) and
     // return close's result, -1 with errno set for a failure.
     std::function<int(int fd)> close_after_write{};
+    file_race_detector::options file_races{};
   };
 
   posix_vfs();
@@ -31,6 +33,8 @@ class posix_vfs final : public file_system {
   ~posix_vfs() override;
   posix_vfs(const posix_vfs&) = delete;
   posix_vfs& operator=(const posix_vfs&) = delete;
+
+  const file_race_detector& file_races() const { return races_; }
 
   asio::awaitable<std::string> read_file(std::string path) override;
   asio::awaitable<void> write_at(std::string path, std::uint64_t offset_bytes, std::string_view data) override;
@@ -56,6 +60,7 @@ class posix_vfs final : public file_system {
   auto off_loop(std::string_view operation, Blocking blocking) -> asio::awaitable<decltype(blocking())>;
 
   options options_;
+  file_race_detector races_{options_.file_races};
   asio::thread_pool pool_;
 };
 

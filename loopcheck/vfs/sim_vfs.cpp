@@ -113,6 +113,8 @@ void sim_vfs::write_bytes(const std::string& path, std::optional<std::uint64_t> 
   for (const char c : data) digest = (digest ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
   emit(operation, fmt::format("{} offset={} size_bytes={} fnv={:016x}", path,
                               offset_bytes ? std::to_string(*offset_bytes) : "end", data.size(), digest));
+  // An append's place depends on the file's size: it conflicts with the whole file.
+  races_.on_access(operation, path, true, offset_bytes ? byte_range::at(*offset_bytes, data.size()) : byte_range::whole_file());
   const bool short_write = inject_fault(fault_scope::write_call, operation, path);
   const inode_id node = existing_file(path, operation);
   const std::string_view persisted = short_write ? data.substr(0, data.size() / 2) : data;
@@ -133,6 +135,7 @@ void sim_vfs::write_bytes(const std::string& path, std::optional<std::uint64_t> 
 asio::awaitable<std::string> sim_vfs::read_file(std::string path) {
   co_await yield_to_scheduler();
   emit("read_file", path);
+  races_.on_access("read_file", path, false);
   inject_fault(fault_scope::any_call, "read_file", path);
   co_return live_.read_file(path);
 }
@@ -150,6 +153,7 @@ asio::awaitable<void> sim_vfs::append(std::string path, std::string_view data) {
 asio::awaitable<void> sim_vfs::truncate(std::string path, std::uint64_t size_bytes) {
   co_await yield_to_scheduler();
   emit("truncate", fmt::format("{} size_bytes={}", path, size_bytes));
+  races_.on_access("truncate", path, true);
   inject_fault(fault_scope::allocating_call, "truncate", path);
   const inode_id node = existing_file(path, "truncate");
   record({.kind = operation_kind::truncate,
@@ -161,6 +165,7 @@ asio::awaitable<void> sim_vfs::truncate(std::string path, std::uint64_t size_byt
 asio::awaitable<void> sim_vfs::fsync_file(std::string path) {
   co_await yield_to_scheduler();
   emit("fsync_file", path);
+  races_.on_access("fsync_file", path, false);
   file_tree::lookup found = live_.resolve(path);
   try {
     inject_fault(fault_scope::file_sync_call, "fsync_file", path);
@@ -181,6 +186,7 @@ asio::awaitable<void> sim_vfs::create(std::string path, create_mode mode) {
   emit("create", fmt::format("{} mode={}", path, mode == create_mode::exclusive       ? "exclusive"
                                                  : mode == create_mode::open_existing ? "open_existing"
                                                                                       : "truncate_existing"));
+  races_.on_access("create", path, mode != create_mode::open_existing);
   inject_fault(fault_scope::allocating_call, "create", path);
   file_tree::entry_location where = live_.locate(path);
   if (where.errno_value != 0) throw error(where.errno_value, "create", path);
@@ -217,6 +223,8 @@ asio::awaitable<void> sim_vfs::create_directory(std::string path) {
 asio::awaitable<void> sim_vfs::rename(std::string from, std::string to) {
   co_await yield_to_scheduler();
   emit("rename", from + " -> " + to);
+  races_.on_access("rename", from, true);
+  races_.on_access("rename", to, true);
   inject_fault(fault_scope::allocating_call, "rename", from, to);
   file_tree::entry_location source = live_.locate(from);
   file_tree::entry_location target = live_.locate(to);
@@ -251,6 +259,7 @@ asio::awaitable<void> sim_vfs::rename(std::string from, std::string to) {
 asio::awaitable<void> sim_vfs::unlink(std::string path) {
   co_await yield_to_scheduler();
   emit("unlink", path);
+  races_.on_access("unlink", path, true);
   inject_fault(fault_scope::any_call, "unlink", path);
   file_tree::entry_location where = live_.locate(path);
   if (where.errno_value != 0) throw error(where.errno_value == EINVAL ? EISDIR : where.errno_value, "unlink", path);

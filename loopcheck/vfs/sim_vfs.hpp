@@ -22,6 +22,7 @@
 
 #include "loopcheck/vfs/crash_model.hpp"
 #include "loopcheck/vfs/fault_plan.hpp"
+#include "loopcheck/vfs/file_race_detector.hpp"
 #include "loopcheck/vfs/file_system.hpp"
 #include "loopcheck/vfs/file_tree.hpp"
 #include "loopcheck/vfs/operation.hpp"
@@ -41,6 +42,7 @@ class sim_vfs final : public file_system {
     event_hook on_event{};
     // A longer log is a runaway workload: logging throws std::length_error beyond it.
     std::size_t max_log_operations = 100'000;
+    file_race_detector::options file_races{};
   };
 
   sim_vfs();
@@ -78,6 +80,8 @@ class sim_vfs final : public file_system {
   // Crashes and reboots: the state becomes crash_state(seed), fully durable; the log restarts.
   void crash(std::uint64_t seed);
 
+  const file_race_detector& file_races() const { return races_; }
+
   // Faults injected so far; a fault sweep stops at the first run with none.
   std::size_t faults_injected() const { return faults_injected_; }
 
@@ -102,6 +106,7 @@ class sim_vfs final : public file_system {
                    std::string_view operation);
 
   options options_;
+  file_race_detector races_{options_.file_races};
   file_tree base_;
   file_tree live_;
   std::vector<operation> log_;
