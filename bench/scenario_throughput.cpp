@@ -1,6 +1,8 @@
 // scenario_throughput: seeds per second of each scenario family in sim mode (every variant,
 // one worker), then rapid-turnover's reference in sim and in real mode with a 50 ms backup
-// debounce and 60 ms of test work after each test's changes. Last line:
+// debounce and 60 ms of test work after each test's changes. Every family's throughput is also
+// measured with the file-race detector off, alternating with on (`file_races ratio=<on/off>`,
+// the throughput-weighted cost over all families). Last line:
 // `scenario_throughput ratio=<sim seeds per second / real seeds per second>`.
 //
 //   scenario_throughput [sim_seeds=200] [real_seeds=3]
@@ -11,6 +13,7 @@
 #include "bench_args.hpp"
 #include "loopcheck/harness/campaign.hpp"
 #include "loopcheck/harness/scenario_registry.hpp"
+#include "loopcheck/vfs/file_race_detector.hpp"
 
 namespace harness = loopcheck::harness;
 
@@ -40,14 +43,25 @@ int main(int argc, char** argv) {
   app.add_option("sim_seeds", sim_seeds, "seeds per variant in sim mode")->check(CLI::Range(1, 1'000'000));
   app.add_option("real_seeds", real_seeds, "rapid-turnover seeds in real mode")->check(CLI::Range(1, 10'000));
   loopcheck::bench::parse_args(app, argc, argv);
-  std::printf("sim mode, every variant of each family, %d seeds, 1 worker:\n", sim_seeds);
+  std::printf("sim mode, every variant of each family, %d seeds, 1 worker (file-race detector on / off):\n",
+              sim_seeds);
+  double seconds_on = 0;
+  double seconds_off = 0;
   for (const auto* family : harness::scenario_registry::instance().all()) {
     std::vector<harness::target> targets;
     for (const auto& v : family->variants()) targets.push_back({family, v});
     const auto variants = targets.size();
-    std::printf("  %-16s %10.0f seeds/s per variant (%zu variants)\n", std::string(family->name()).c_str(),
-                seeds_per_second(std::move(targets), sim_seeds, harness::run_mode::sim), variants);
+    loopcheck::vfs::set_file_race_detection_default(true);
+    const double on = seeds_per_second(targets, sim_seeds, harness::run_mode::sim);
+    loopcheck::vfs::set_file_race_detection_default(false);
+    const double off = seeds_per_second(targets, sim_seeds, harness::run_mode::sim);
+    loopcheck::vfs::set_file_race_detection_default(true);
+    seconds_on += 1 / on;
+    seconds_off += 1 / off;
+    std::printf("  %-16s %10.0f / %10.0f seeds/s per variant (%zu variants)\n", std::string(family->name()).c_str(), on,
+                off, variants);
   }
+  std::printf("file_races ratio=%.3f\n", seconds_on / seconds_off);
 
   const auto* turnover = harness::scenario_registry::instance().find("rapid-turnover");
   harness::target reference{turnover, turnover->variants().front()};

@@ -1,7 +1,8 @@
 // sim_speed: one workload — tasks that sleep 50 ms and write a file between sleeps — run on a
 // real io_context with posix_vfs (in a temp dir) and on sim_context with sim_vfs, in one run.
-// Prints both wall times, the simulated handler steps per second, and last
-// `sim_speed ratio=<real_time/sim_time>`.
+// Prints both wall times, the simulated handler steps per second, the simulated run with the
+// file-race detector off beside it (seeds interleaved) and `file_races ratio=<on/off>`, and
+// last `sim_speed ratio=<real_time/sim_time>`.
 //
 //   sim_speed [tasks=8] [rounds_per_task=10] [sim_repeats=31]
 #include <algorithm>
@@ -72,9 +73,10 @@ struct sim_result {
   std::uint64_t steps;
 };
 
-sim_result sim_run(int tasks, int rounds, std::uint64_t seed) {
+sim_result sim_run(int tasks, int rounds, std::uint64_t seed, bool detect_file_races) {
   loopcheck::sim::sim_context sim({.seed = seed});
-  loopcheck::vfs::sim_vfs fs({.on_event = loopcheck::sim::file_event_hook(sim)});  // file operations are logged too
+  loopcheck::vfs::sim_vfs fs({.on_event = loopcheck::sim::file_event_hook(sim),  // file operations are logged too
+                              .file_races = {.enabled = detect_file_races}});
   const auto start = wall_clock::now();
   asio::co_spawn(sim.get_executor(), sim_workload(fs, tasks, rounds), asio::detached);
   const auto outcome = sim.run();
@@ -100,23 +102,31 @@ int main(int argc, char** argv) {
 
   const double real_seconds = real_run(tasks, rounds);
   std::vector<double> sim_seconds;
+  std::vector<double> sim_seconds_without_races;
   std::vector<double> steps_per_second;
   std::uint64_t steps = 0;
   for (int repeat = 0; repeat < sim_repeats; ++repeat) {
-    const auto r = sim_run(tasks, rounds, static_cast<std::uint64_t>(repeat));
+    const auto seed = static_cast<std::uint64_t>(repeat);
+    const auto r = sim_run(tasks, rounds, seed, true);
     sim_seconds.push_back(r.seconds);
     steps_per_second.push_back(static_cast<double>(r.steps) / r.seconds);
     steps = r.steps;
+    sim_seconds_without_races.push_back(sim_run(tasks, rounds, seed, false).seconds);
   }
-  std::sort(sim_seconds.begin(), sim_seconds.end());
-  std::sort(steps_per_second.begin(), steps_per_second.end());
-  const double sim_median = sim_seconds[sim_seconds.size() / 2];
+  const auto median = [](std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+  };
+  const double sim_median = median(sim_seconds);
+  const double sim_median_without_races = median(sim_seconds_without_races);
 
   std::printf("workload: %d tasks x %d rounds of (sleep 50 ms, create+write+fsync)\n", tasks, rounds);
   std::printf("real io_context + posix_vfs:  %.3f s\n", real_seconds);
   std::printf("sim_context + sim_vfs:        %.6f s median of %d seeds (%llu handler steps)\n", sim_median,
               sim_repeats, static_cast<unsigned long long>(steps));
-  std::printf("simulated handler steps/s:    %.0f (median)\n", steps_per_second[steps_per_second.size() / 2]);
+  std::printf("simulated handler steps/s:    %.0f (median)\n", median(steps_per_second));
+  std::printf("sim, file-race detector off:  %.6f s median of the same seeds\n", sim_median_without_races);
+  std::printf("file_races ratio=%.3f\n", sim_median / sim_median_without_races);
   std::printf("sim_speed ratio=%.0f\n", real_seconds / sim_median);
   return 0;
 }

@@ -20,6 +20,7 @@
 #include "loopcheck/harness/scenario_run.hpp"
 #include "loopcheck/runner/command_line.hpp"
 #include "loopcheck/runner/shard.hpp"
+#include "loopcheck/vfs/file_race_detector.hpp"
 
 namespace loopcheck::runner {
 
@@ -167,6 +168,8 @@ scenario_commands::scenario_commands(CLI::App& app, std::string program) : progr
                                                   "(Kubernetes: JOB_COMPLETION_INDEX)")
       ->check(CLI::Range(1ull, 1'000'000ull));
   run_->add_option("--time-budget", time_budget_, "Start no run after this long (e.g. 10m)");
+  run_->add_flag("--no-file-races", no_file_races_,
+                 "Turn the file-race detector (happens-before over file accesses) off, e.g. to measure its cost");
 
   replay_ = app.add_subcommand("replay", "Re-run exactly one run from its replay token, with a determinism check");
   replay_->add_option("token", token_, "family/variant/seed/strategy/mode[/options]")->required();
@@ -244,6 +247,7 @@ std::vector<const harness::scenario*> scenario_commands::selected_families() con
 }
 
 int scenario_commands::run() {
+  if (no_file_races_) vfs::set_file_race_detection_default(false);
   harness::campaign_spec spec;
   const auto families = selected_families();
   spec.mode = mode_ == "real" ? harness::run_mode::real : harness::run_mode::sim;

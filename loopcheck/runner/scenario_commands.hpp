@@ -39,6 +39,7 @@ class scenario_commands {
   std::vector<std::string> inputs_;
 
   bool list_json_ = false;
+  bool no_file_races_ = false;
   std::vector<std::string> families_;
   std::string variant_;
   std::uint64_t seed_ = 0;

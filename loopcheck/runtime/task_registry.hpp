@@ -58,6 +58,7 @@ class task_record {
   std::source_location site() const { return site_; }
   task_state state() const { return state_.load(std::memory_order_acquire); }
   registry_core& core() const { return *core_; }
+  const std::shared_ptr<registry_core>& shared_core() const { return core_; }
 
   // Called when the task ends, normally or by an exception.
   void mark_done();

@@ -42,10 +42,11 @@ void waiter_list::park(handler_type handler, std::uint64_t seen_epoch) {
   if (task_record* task = current_task()) task->set_waiting_on(label_);
   std::unique_lock lock(mutex_);
   if (epoch_ != seen_epoch) {
+    const vector_clock notified = notified_;
     lock.unlock();
     std::list<waiter> batch;
     batch.push_back({0, std::move(handler)});
-    complete(batch, {});
+    complete(batch, {}, notified);
     return;
   }
   const std::uint64_t ticket = next_ticket_++;
@@ -54,38 +55,49 @@ void waiter_list::park(handler_type handler, std::uint64_t seen_epoch) {
   waiters_.push_back({ticket, std::move(handler)});
 }
 
-void waiter_list::complete(std::list<waiter>& batch, boost::system::error_code ec) {
+void waiter_list::complete(std::list<waiter>& batch, boost::system::error_code ec, const vector_clock& notified) {
   for (auto& w : batch) {
     // A cancelled waiter's slot holds the cancel_handler now running; Asio replaces it later.
     auto slot = w.handler.get_cancellation_slot();
     if (!ec && slot.is_connected()) slot.clear();
     // Post through our context, then dispatch to the handler's own executor (a tracked task's
-    // executor marks it running); any_completion_executor itself cannot be required to never block.
-    asio::post(executor_, [h = std::move(w.handler), ec]() mutable { asio::dispatch(asio::append(std::move(h), ec)); });
+    // executor marks it running, so the wake acquires into that task); any_completion_executor
+    // itself cannot be required to never block.
+    asio::post(executor_, [h = std::move(w.handler), ec, notified]() mutable {
+      const auto handler_ex = asio::get_associated_executor(h);
+      asio::dispatch(handler_ex, [h = std::move(h), ec, notified = std::move(notified)]() mutable {
+        acquire_into_current_task(notified);
+        std::move(h)(ec);
+      });
+    });
   }
 }
 
 void waiter_list::notify_one() {
   std::list<waiter> batch;
+  vector_clock notified;
   {
     std::lock_guard lock(mutex_);
     ++epoch_;
     release_current_clock(notified_);
     if (waiters_.empty()) return;
     batch.splice(batch.end(), waiters_, waiters_.begin());
+    notified = notified_;
   }
-  complete(batch, {});
+  complete(batch, {}, notified);
 }
 
 void waiter_list::notify_all() {
   std::list<waiter> batch;
+  vector_clock notified;
   {
     std::lock_guard lock(mutex_);
     ++epoch_;
     release_current_clock(notified_);
     batch.swap(waiters_);
+    if (!batch.empty()) notified = notified_;
   }
-  complete(batch, {});
+  complete(batch, {}, notified);
 }
 
 void waiter_list::cancel(std::uint64_t ticket) {

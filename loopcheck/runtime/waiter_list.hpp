@@ -30,8 +30,8 @@ class waiter_list {
 
   // Notifications so far. Read it before checking the condition you wait for, then pass it to
   // async_wait: a notify in between completes the wait at once, so none is ever missed.
-  // Happens-before: reading the epoch acquires what every notify so far released, as locking
-  // a mutex acquires what its unlocks released (the condition is read after it).
+  // Happens-before: a woken waiter, and every later epoch read, acquire what the notifies so
+  // far released, as locking a mutex acquires what its unlocks released.
   std::uint64_t epoch() const;
 
   // Completes (always posted) at the next notify after `seen_epoch`, at once if one happened
@@ -61,7 +61,8 @@ class waiter_list {
   class cancel_handler;
 
   void park(handler_type handler, std::uint64_t seen_epoch);
-  void complete(std::list<waiter>& batch, boost::system::error_code ec);
+  // `notified`: the notifiers' clocks, acquired by each waiter as it wakes.
+  void complete(std::list<waiter>& batch, boost::system::error_code ec, const vector_clock& notified = {});
   void cancel(std::uint64_t ticket);
 
   asio::any_io_executor executor_;

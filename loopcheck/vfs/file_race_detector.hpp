@@ -9,6 +9,7 @@
 // operations (create_directory, fsync_dir, list_dir), stat and lock_exclusive are not accesses.
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <source_location>
@@ -19,6 +20,10 @@
 #include <vector>
 
 #include "loopcheck/runtime/vector_clock.hpp"
+
+namespace loopcheck {
+class registry_core;
+}
 
 namespace loopcheck::vfs {
 
@@ -34,10 +39,15 @@ struct byte_range {
   bool covers(const byte_range& other) const { return begin <= other.begin && other.end <= end; }
 };
 
+// Whether file systems made from now on detect file races (options::enabled's default): on,
+// unless turned off here (`loopcheck run --no-file-races` does). Thread-safe.
+bool file_race_detection_default();
+void set_file_race_detection_default(bool enabled);
+
 class file_race_detector {
  public:
   struct options {
-    bool enabled = true;
+    bool enabled = file_race_detection_default();
     // Limits: the oldest access of a path is forgotten past max_accesses_per_path, and paths
     // beyond max_paths are not tracked (both counted in dropped_accesses()).
     std::size_t max_accesses_per_path = 64;
@@ -65,15 +75,23 @@ class file_race_detector {
     std::uint64_t task_id;
     std::string task_name;
     std::source_location site;
+    // The task's execution context. Once it is shut down, everything after happens after its
+    // tasks (whoever goes on was waiting for it to finish): its accesses are forgotten.
+    std::weak_ptr<registry_core> context;
   };
   // One reported pair: (file, line, operation) of each side, in a canonical order.
   using site_key = std::tuple<std::string_view, std::uint_least32_t, std::string_view>;
 
+  // Apart, so a file system holding a detector stays movable.
+  struct shared_state {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::vector<access>> history;  // guarded by mutex
+    std::set<std::pair<site_key, site_key>> reported;             // guarded by mutex
+    std::size_t dropped = 0;                                       // guarded by mutex
+  };
+
   options options_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::vector<access>> history_;  // guarded by mutex_
-  std::set<std::pair<site_key, site_key>> reported_;             // guarded by mutex_
-  std::size_t dropped_ = 0;                                       // guarded by mutex_
+  std::unique_ptr<shared_state> state_ = std::make_unique<shared_state>();
 };
 
 }  // namespace loopcheck::vfs
