@@ -14,10 +14,10 @@ namespace loopcheck {
 
 class task_record;
 
-// Joins the current task's clock into `into`, then advances the task's own entry. No-op
-// outside a tracked task.
+// Joins the current task's clock into `into`, then advances the task's own entry. Code
+// outside tracked tasks shares one clock (docs/runtime.md).
 void release_current_clock(vector_clock& into);
-// Joins `from` into the current task's clock. No-op outside a tracked task.
+// Joins `from` into the current task's clock (outside tracked tasks: into the shared one).
 void acquire_into_current_task(const vector_clock& from);
 
 // An ordering edge a program declares where the runtime cannot see one, as a mutex's unlock

@@ -52,6 +52,11 @@ void vector_clock::tick(std::uint64_t slot) {
   }
 }
 
+void vector_clock::keep_newest(std::size_t max_entries) {
+  if (entries_.size() <= max_entries) return;
+  entries_.erase(entries_.begin(), entries_.end() - static_cast<std::ptrdiff_t>(max_entries));
+}
+
 std::uint64_t new_clock_slot() {
   static std::atomic<std::uint64_t> next{1};
   return next.fetch_add(1, std::memory_order_relaxed);

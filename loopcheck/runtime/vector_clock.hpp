@@ -24,6 +24,8 @@ class vector_clock {
   void join(const vector_clock& other);
   // Advances `slot`'s entry by one (from 0 when absent).
   void tick(std::uint64_t slot);
+  // Drops the entries of the oldest slots beyond `max_entries`.
+  void keep_newest(std::size_t max_entries);
   bool empty() const { return entries_.empty(); }
   std::size_t size() const { return entries_.size(); }
 
