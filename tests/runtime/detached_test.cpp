@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "loopcheck/runtime/call_stack.hpp"
@@ -26,8 +27,13 @@ asio::awaitable<int> fail_int() {
 
 asio::awaitable<int> succeed_int() { co_return 42; }
 
-// The one finding `capture` holds: an unobserved_exception naming `what` and this file's `line`.
-void check_reported(const loopcheck::scoped_finding_capture& capture, const std::string& what, int line) {
+// Spawns `work` with loopcheck::detached on `ex`, runs `context` to its end with `run`, and
+// checks the one finding: an unobserved_exception naming `what` and the co_spawn line here.
+template <typename Executor, typename T, typename Run>
+void check_reported(const Executor& ex, asio::awaitable<T> work, Run run, const std::string& what) {
+  loopcheck::scoped_finding_capture capture;
+  asio::co_spawn(ex, std::move(work), loopcheck::detached); const int line = __LINE__;
+  run();
   const auto findings = capture.snapshot();
   BOOST_REQUIRE_EQUAL(findings.size(), 1u);
   const auto& f = findings.front();
@@ -45,28 +51,18 @@ void check_reported(const loopcheck::scoped_finding_capture& capture, const std:
 BOOST_AUTO_TEST_SUITE(detached)
 
 BOOST_AUTO_TEST_CASE(a_failing_coroutine_on_an_io_context_names_its_spawn_line) {
-  loopcheck::scoped_finding_capture capture;
   asio::io_context io;
-  asio::co_spawn(io, fail_void(), loopcheck::detached); const int line = __LINE__;
-  io.run();
-  check_reported(capture, "disk full", line);
+  check_reported(io.get_executor(), fail_void(), [&io] { io.run(); }, "disk full");
 }
 
 BOOST_AUTO_TEST_CASE(a_failing_awaitable_of_a_value_on_a_strand_is_reported) {
-  loopcheck::scoped_finding_capture capture;
   asio::io_context io;
-  auto strand = asio::make_strand(io);
-  asio::co_spawn(strand, fail_int(), loopcheck::detached); const int line = __LINE__;
-  io.run();
-  check_reported(capture, "no answer", line);
+  check_reported(asio::make_strand(io), fail_int(), [&io] { io.run(); }, "no answer");
 }
 
 BOOST_AUTO_TEST_CASE(a_failing_coroutine_on_a_thread_pool_is_reported) {
-  loopcheck::scoped_finding_capture capture;
   asio::thread_pool pool(2);
-  asio::co_spawn(pool, fail_void(), loopcheck::detached); const int line = __LINE__;
-  pool.join();
-  check_reported(capture, "disk full", line);
+  check_reported(pool.get_executor(), fail_void(), [&pool] { pool.join(); }, "disk full");
 }
 
 BOOST_AUTO_TEST_CASE(succeeding_coroutines_are_silent) {
