@@ -3,7 +3,9 @@
 #include <cxxabi.h>
 #include <execinfo.h>
 
+#include <array>
 #include <cassert>
+#include <cstdint>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <memory>
@@ -69,24 +71,33 @@ void ignore_error(void*, const char*, int) {}
 
 bool call_stack_has_lines() { return LOOPCHECK_DETAIL_LIBBACKTRACE != 0; }
 
-// Not inlined: its own frame is the one to drop, whatever the optimiser does with the callers.
-[[gnu::noinline]] call_stack call_stack::capture() noexcept {
-  std::array<void*, capacity_frames + 1> addresses;
-  const int taken = ::backtrace(addresses.data(), static_cast<int>(addresses.size()));
-  call_stack stack;
-  for (int i = 1; i < taken; ++i) stack.return_addresses_[stack.size_++] = addresses[static_cast<std::size_t>(i)];
-  assert(stack.size_ <= capacity_frames);
-  return stack;
+std::string describe(const std::optional<source_frame>& frame) {
+  if (!frame) return "an unknown site";
+  if (frame->line == 0) return fmt::format("in {}", frame->function);
+  return fmt::format("{}:{} (in {})", frame->file, frame->line, frame->function);
 }
 
-std::vector<source_frame> call_stack::symbolise() const {
+namespace detail {
+
+// Not inlined: its own frame is the one to drop, whatever the optimiser does with the callers.
+[[gnu::noinline]] std::size_t capture_return_addresses(void** addresses, std::size_t capacity) noexcept {
+  constexpr std::size_t max_capacity = 64;
+  assert(capacity <= max_capacity);
+  std::array<void*, max_capacity + 1> taken;
+  const int count = ::backtrace(taken.data(), static_cast<int>(capacity + 1));
+  std::size_t size = 0;
+  for (int i = 1; i < count; ++i) addresses[size++] = taken[static_cast<std::size_t>(i)];
+  return size;
+}
+
+std::vector<source_frame> symbolise(void* const* addresses, std::size_t count) {
   std::vector<source_frame> frames;
 #if LOOPCHECK_DETAIL_LIBBACKTRACE
   backtrace_state* state = symbol_state();
   if (state == nullptr) return frames;
-  for (std::size_t i = 0; i < size_; ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     // A return address points after the call: one byte back is inside the call's line.
-    const auto pc = reinterpret_cast<std::uintptr_t>(return_addresses_[i]) - 1;
+    const auto pc = reinterpret_cast<std::uintptr_t>(addresses[i]) - 1;
     const std::size_t before = frames.size();
     backtrace_pcinfo(state, pc, add_frame, ignore_error, &frames);
     const bool named = frames.size() > before && !frames.back().function.empty();
@@ -96,24 +107,20 @@ std::vector<source_frame> call_stack::symbolise() const {
     }
   }
 #else
-  const std::unique_ptr<char*, decltype(&std::free)> symbols(
-      ::backtrace_symbols(return_addresses_.data(), static_cast<int>(size_)), &std::free);
-  for (std::size_t i = 0; symbols && i < size_; ++i) frames.push_back({symbols.get()[i], "", 0});
+  const std::unique_ptr<char*, decltype(&std::free)> symbols(::backtrace_symbols(addresses, static_cast<int>(count)),
+                                                             &std::free);
+  for (std::size_t i = 0; symbols && i < count; ++i) frames.push_back({symbols.get()[i], "", 0});
 #endif
   return frames;
 }
 
-std::optional<source_frame> call_stack::first_user_frame() const {
-  for (auto& frame : symbolise()) {
+std::optional<source_frame> first_user_frame(void* const* addresses, std::size_t count) {
+  for (auto& frame : symbolise(addresses, count)) {
     if (!frame.file.empty() && !is_library_file(frame.file)) return std::move(frame);
   }
   return std::nullopt;
 }
 
-std::string call_stack::describe(const std::optional<source_frame>& frame) {
-  if (!frame) return "an unknown site";
-  if (frame->line == 0) return fmt::format("in {}", frame->function);
-  return fmt::format("{}:{} (in {})", frame->file, frame->line, frame->function);
-}
+}  // namespace detail
 
 }  // namespace loopcheck

@@ -7,7 +7,7 @@
 
 namespace loopcheck::detail {
 
-void report_detached_failure(asio::execution_context& context, const call_stack& spawn_site,
+void report_detached_failure(asio::execution_context& context, const short_call_stack& spawn_site,
                              const std::exception_ptr& error) {
   const auto& core = task_registry::of(context).core();
   finding f;
@@ -16,7 +16,7 @@ void report_detached_failure(asio::execution_context& context, const call_stack&
   f.message = fmt::format(
       "a coroutine spawned at {} with co_spawn(..., loopcheck::detached) failed and nobody retrieved its "
       "exception: {}",
-      call_stack::describe(spawn_site.first_user_frame()), describe(error));
+      loopcheck::describe(spawn_site.first_user_frame()), describe(error));
   core->record(std::move(f));
 }
 

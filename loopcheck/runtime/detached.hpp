@@ -5,7 +5,7 @@
 // changes; nothing else.
 //
 // A token is one global constant, so it cannot take a std::source_location of its call. The
-// initiation captures the call stack instead (return addresses only: call_stack), and only a
+// initiation captures the call stack instead (return addresses only: short_call_stack), and only a
 // failure symbolises it, naming the first frame outside Boost, libstdc++ and loopcheck. The
 // cost on the success path is that capture (docs/benchmarks.md, spawn_overhead's detached
 // rows). The finding goes to the registry of the co_spawn executor's context (and so to every
@@ -31,12 +31,12 @@ inline constexpr detached_t detached{};
 namespace detail {
 
 // Records the unobserved_exception finding of a detached coroutine spawned from `spawn_site`.
-void report_detached_failure(asio::execution_context& context, const call_stack& spawn_site,
+void report_detached_failure(asio::execution_context& context, const short_call_stack& spawn_site,
                              const std::exception_ptr& error);
 
 class detached_handler {
  public:
-  detached_handler(asio::execution_context& context, call_stack spawn_site)
+  detached_handler(asio::execution_context& context, short_call_stack spawn_site)
       : context_(&context), spawn_site_(spawn_site) {}
 
   template <typename... Values>
@@ -48,7 +48,7 @@ class detached_handler {
   // The co_spawn executor's context: a handler that runs has a live context, and one whose
   // context is destroyed first is destroyed without running.
   asio::execution_context* context_;
-  call_stack spawn_site_;
+  short_call_stack spawn_site_;
 };
 
 }  // namespace detail
@@ -64,7 +64,7 @@ class async_result<loopcheck::detached_t, void(std::exception_ptr, Values...)> {
   static void initiate(Initiation&& initiation, loopcheck::detached_t, Args&&... args) {
     // co_spawn's initiation carries the executor the coroutine runs on.
     auto& context = asio::query(asio::get_associated_executor(initiation), asio::execution::context);
-    std::forward<Initiation>(initiation)(loopcheck::detail::detached_handler(context, loopcheck::call_stack::capture()),
+    std::forward<Initiation>(initiation)(loopcheck::detail::detached_handler(context, loopcheck::short_call_stack::capture()),
                                          std::forward<Args>(args)...);
   }
 };

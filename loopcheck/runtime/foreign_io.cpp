@@ -10,7 +10,7 @@ void throw_foreign_io(std::string_view object, std::string_view instead, const s
   throw foreign_io_error(fmt::format(
       "{}{} used on a simulated execution context: it needs real I/O (Asio's reactor and its thread, or "
       "real threads), which would complete in real time outside the simulation; {}",
-      object, site ? " at " + call_stack::describe(site) : std::string(), instead));
+      object, site ? " at " + describe(site) : std::string(), instead));
 }
 
 void refuse_virtual_time(const asio::any_io_executor& ex, std::string_view object, std::string_view instead) {

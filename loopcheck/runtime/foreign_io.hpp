@@ -20,7 +20,7 @@ class foreign_io_error : public std::logic_error {
 };
 
 // Throws a foreign_io_error: "`object` used at <site> on a simulated execution context ...;
-// `instead`". `site`: the user's line that led to the use (call_stack::first_user_frame), when
+// `instead`". `site`: the user's line that led to the use (basic_call_stack::first_user_frame), when
 // it is on the stack; a use from inside a coroutine resumed by Asio has none.
 [[noreturn]] void throw_foreign_io(std::string_view object, std::string_view instead,
                                    const std::optional<source_frame>& site);

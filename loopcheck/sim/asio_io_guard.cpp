@@ -30,7 +30,7 @@ constexpr std::array known_objects{
 };
 
 // Which object's constructor is asking, from the Asio service frames on the stack.
-const asio_object& identify(const call_stack& where) {
+const asio_object& identify(const deep_call_stack& where) {
   static constexpr asio_object unknown{"", "an Asio I/O object that needs io_context's reactor",
                                        "run it on an io_context, or keep it out of simulated code"};
   for (const source_frame& frame : where.symbolise()) {
@@ -42,7 +42,7 @@ const asio_object& identify(const call_stack& where) {
 }
 
 asio::detail::scheduler_task* refuse_reactor(asio::execution_context&) {
-  const call_stack where = call_stack::capture();
+  const deep_call_stack where = deep_call_stack::capture();
   const asio_object& object = identify(where);
   throw_foreign_io(object.object, object.instead, where.first_user_frame());
 }
