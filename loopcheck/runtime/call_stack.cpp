@@ -39,16 +39,20 @@ std::string_view loopcheck_directory() {
   return self.substr(0, self.size() - suffix.size());
 }
 
+// Loopcheck's own files: its sources, or its headers where they are installed.
 bool is_library_file(std::string_view file) {
-  return file.starts_with(loopcheck_directory()) || file.find("/boost/") != std::string_view::npos ||
+  return file.starts_with(loopcheck_directory()) || file.find("/include/loopcheck/") != std::string_view::npos ||
+         file.find("/boost/") != std::string_view::npos ||
          file.find("/c++/") != std::string_view::npos || file.starts_with("/usr/include/");
 }
 
 #if LOOPCHECK_DETAIL_LIBBACKTRACE
 
+void ignore_error(void*, const char*, int) {}
+
 backtrace_state* symbol_state() {
   // Created on first use and kept for the process: libbacktrace has no way to free it.
-  static backtrace_state* const state = backtrace_create_state(nullptr, /*threaded=*/1, nullptr, nullptr);
+  static backtrace_state* const state = backtrace_create_state(nullptr, /*threaded=*/1, ignore_error, nullptr);
   return state;
 }
 
@@ -62,8 +66,6 @@ void add_symbol(void* data, std::uintptr_t, const char* symbol, std::uintptr_t, 
   auto& frames = *static_cast<std::vector<source_frame>*>(data);
   frames.push_back({demangle(symbol), "", 0});
 }
-
-void ignore_error(void*, const char*, int) {}
 
 #endif
 
