@@ -3,7 +3,9 @@
 // co_spawn(..., detached). Rounds alternate between the two so machine noise hits both alike;
 // medians are reported, in two modes: a burst (every task spawned, then the loop run) and a
 // steady state (64 tasks in flight at a time). Last line: `spawn_overhead ratio=<tracked/raw>`
-// for the steady state.
+// for the steady state. Two more rows compare co_spawn(..., loopcheck::detached), whose
+// initiation captures the call stack, with co_spawn(..., asio::detached): the cost of that
+// capture on the success path.
 //
 //   spawn_overhead [tasks_per_round=100000] [rounds=9]
 #include <algorithm>
@@ -11,9 +13,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bench_args.hpp"
+#include "loopcheck/runtime/detached.hpp"
 #include "loopcheck/runtime/task_scope.hpp"
 
 namespace asio = boost::asio;
@@ -28,6 +32,12 @@ asio::awaitable<void> trivial(int& counter) {
 struct raw_spawner {
   explicit raw_spawner(asio::io_context& ctx) : ctx_(ctx) {}
   void spawn(int& counter) { asio::co_spawn(ctx_, trivial(counter), asio::detached); }
+  asio::io_context& ctx_;
+};
+
+struct detached_spawner {
+  explicit detached_spawner(asio::io_context& ctx) : ctx_(ctx) {}
+  void spawn(int& counter) { asio::co_spawn(ctx_, trivial(counter), loopcheck::detached); }
   asio::io_context& ctx_;
 };
 
@@ -66,19 +76,20 @@ double median(std::vector<double> v) {
 
 struct mode_result {
   double raw_ns;
-  double tracked_ns;
+  double tracked_ns;  // or loopcheck::detached's, for that comparison
   double ratio;
 };
 
-// Rounds alternate raw and tracked so noise hits both alike; medians of each and of the
+// Rounds alternate raw and `Spawner` so noise hits both alike; medians of each and of the
 // per-round ratios.
+template <typename Spawner>
 mode_result measure(int tasks, int batch, int rounds) {
   ns_per_task<raw_spawner>(tasks / 10 + 1, batch);  // warm up allocators and caches
-  ns_per_task<tracked_spawner>(tasks / 10 + 1, batch);
+  ns_per_task<Spawner>(tasks / 10 + 1, batch);
   std::vector<double> raw_ns, tracked_ns, ratios;
   for (int round = 0; round < rounds; ++round) {
     raw_ns.push_back(ns_per_task<raw_spawner>(tasks, batch));
-    tracked_ns.push_back(ns_per_task<tracked_spawner>(tasks, batch));
+    tracked_ns.push_back(ns_per_task<Spawner>(tasks, batch));
     ratios.push_back(tracked_ns.back() / raw_ns.back());
   }
   return {median(raw_ns), median(tracked_ns), median(ratios)};
@@ -96,11 +107,16 @@ int main(int argc, char** argv) {
   constexpr int steady_batch = 64;
   std::printf("tasks_per_round=%d rounds=%d (medians)\n", tasks, rounds);
   std::printf("%-34s %12s %12s %8s\n", "mode", "raw ns/task", "tracked ns", "ratio");
-  const auto burst = measure(tasks, tasks, rounds);
+  const auto burst = measure<tracked_spawner>(tasks, tasks, rounds);
   std::printf("%-34s %12.1f %12.1f %8.3f\n", "burst (all spawned, then run)", burst.raw_ns, burst.tracked_ns, burst.ratio);
-  const auto steady = measure(tasks, steady_batch, rounds);
+  const auto steady = measure<tracked_spawner>(tasks, steady_batch, rounds);
   std::printf("%-34s %12.1f %12.1f %8.3f\n", "steady (64 in flight at a time)", steady.raw_ns, steady.tracked_ns,
               steady.ratio);
+  std::printf("%-34s %12s %12s %8s\n", "co_spawn token", "asio::detached", "loopcheck::", "ratio");
+  for (const auto& [name, batch] : {std::pair{"detached burst", tasks}, std::pair{"detached steady", steady_batch}}) {
+    const auto token = measure<detached_spawner>(tasks, batch, rounds);
+    std::printf("%-34s %12.1f %12.1f %8.3f\n", name, token.raw_ns, token.tracked_ns, token.ratio);
+  }
   std::printf("spawn_overhead ratio=%.3f\n", steady.ratio);
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "loopcheck/runtime/clock.hpp"
 
+#include <stdexcept>
+
 namespace loopcheck {
 
 clock_service::clock_service(asio::execution_context& ctx)
@@ -14,9 +16,17 @@ asio::awaitable<void> clock_service::sleep_for(asio::any_io_executor ex, std::ch
   co_await timer.async_wait(asio::use_awaitable);
 }
 
-clock_service& clock_of(const asio::any_io_executor& ex) {
-  return asio::use_service<clock_service>(asio::query(ex, asio::execution::context));
+clock_service::timer_id clock_service::park_timer(timer_handler, std::chrono::nanoseconds) {
+  throw std::logic_error("clock_service::park_timer on a real clock: only a virtual clock keeps timers");
 }
+
+bool clock_service::cancel_timer(const timer_id&) { return false; }
+
+bool clock_service::timer_pending(const timer_id&) const { return false; }
+
+clock_service& clock_of(const asio::any_io_executor& ex) { return clock_of(asio::query(ex, asio::execution::context)); }
+
+clock_service& clock_of(asio::execution_context& ctx) { return asio::use_service<clock_service>(ctx); }
 
 std::chrono::nanoseconds now(const asio::any_io_executor& ex) { return clock_of(ex).now(); }
 

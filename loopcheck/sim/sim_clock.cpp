@@ -9,20 +9,20 @@
 
 namespace loopcheck::sim {
 
-class sim_clock::cancel_timer {
+class sim_clock::cancel_on_signal {
  public:
-  cancel_timer(sim_clock& clock, timer_key key) : clock_(clock), key_(key) {}
+  cancel_on_signal(sim_clock& clock, timer_id id) : clock_(clock), id_(id) {}
   void operator()(asio::cancellation_type type) {
     // Every kind a steady_timer honours: the awaiting coroutine's filter decides which reach us.
     if ((type & (asio::cancellation_type::terminal | asio::cancellation_type::partial |
                  asio::cancellation_type::total)) != asio::cancellation_type::none) {
-      clock_.cancel(key_);
+      clock_.cancel_timer(id_);
     }
   }
 
  private:
   sim_clock& clock_;
-  timer_key key_;
+  timer_id id_;
 };
 
 sim_clock::sim_clock(sim_context& context) : clock_service(context), context_(context) {}
@@ -32,12 +32,12 @@ asio::awaitable<void> sim_clock::sleep_for(asio::any_io_executor, std::chrono::n
   const auto wait = std::max(duration, std::chrono::nanoseconds::zero());
   const auto deadline = wait > latest - now_ ? latest : now_ + wait;  // saturate, never overflow
   // Returned, not awaited here: no coroutine frame of its own.
-  auto initiation = [this, deadline](auto handler) { park(timer_handler(std::move(handler)), deadline); };
+  auto initiation = [this, deadline](auto handler) { park_timer(timer_handler(std::move(handler)), deadline); };
   return asio::async_initiate<const asio::use_awaitable_t<>&, void(boost::system::error_code)>(std::move(initiation),
                                                                                                asio::use_awaitable);
 }
 
-void sim_clock::park(timer_handler handler, std::chrono::nanoseconds deadline) {
+clock_service::timer_id sim_clock::park_timer(timer_handler handler, std::chrono::nanoseconds deadline) {
   assert(timers_.size() < capacity_timers && "timer queue overflow: a runaway program");
   const timer_key key{deadline, next_sequence_++};
   const std::uint64_t chain = current_chain();
@@ -45,9 +45,10 @@ void sim_clock::park(timer_handler handler, std::chrono::nanoseconds deadline) {
     task->set_waiting_on(fmt::format("a virtual timer due at t={}ns", deadline.count()));
   }
   auto slot = handler.get_cancellation_slot();
-  if (slot.is_connected()) slot.template emplace<cancel_timer>(*this, key);
+  if (slot.is_connected()) slot.template emplace<cancel_on_signal>(*this, timer_id{deadline, key.second});
   timers_.emplace(key, pending_timer{chain, std::move(handler)});
   context_.record_eventf("timer.set", "#{} due {}ns chain {}", key.second, deadline.count(), chain);
+  return {deadline, key.second};
 }
 
 std::optional<std::chrono::nanoseconds> sim_clock::next_deadline() const {
@@ -70,11 +71,13 @@ void sim_clock::release_due_timers() {
   }
 }
 
-void sim_clock::cancel(const timer_key& key) {
+bool sim_clock::cancel_timer(const timer_id& id) {
+  const timer_key key{id.deadline, id.sequence};
   auto it = timers_.find(key);
-  if (it == timers_.end()) return;  // already fired: its completion is on its way
+  if (it == timers_.end()) return false;  // already fired: its completion is on its way
   auto node = timers_.extract(it);
   complete(key, std::move(node.mapped()), asio::error::operation_aborted);
+  return true;
 }
 
 void sim_clock::complete(const timer_key& key, pending_timer timer, boost::system::error_code ec) {

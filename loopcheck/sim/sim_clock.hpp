@@ -29,6 +29,12 @@ class sim_clock final : public clock_service {
   // slot fires (terminal by default; partial and total if its filter lets them through).
   asio::awaitable<void> sleep_for(asio::any_io_executor ex, std::chrono::nanoseconds duration) override;
 
+  // Timers for loopcheck::steady_timer, on the same queue as sleep_for's.
+  bool is_virtual() const noexcept override { return true; }
+  timer_id park_timer(timer_handler handler, std::chrono::nanoseconds deadline) override;
+  bool cancel_timer(const timer_id& id) override;
+  bool timer_pending(const timer_id& id) const override { return timers_.contains({id.deadline, id.sequence}); }
+
   // Driven by sim_context::run().
   std::optional<std::chrono::nanoseconds> next_deadline() const;
   void advance_to(std::chrono::nanoseconds time);
@@ -37,16 +43,13 @@ class sim_clock final : public clock_service {
   std::size_t pending_timers() const { return timers_.size(); }
 
  private:
-  using timer_handler = asio::any_completion_handler<void(boost::system::error_code)>;
   using timer_key = std::pair<std::chrono::nanoseconds, std::uint64_t>;  // deadline, sequence
   struct pending_timer {
     std::uint64_t chain;  // the task that set the timer, for PCT
     timer_handler handler;
   };
-  class cancel_timer;
+  class cancel_on_signal;
 
-  void park(timer_handler handler, std::chrono::nanoseconds deadline);
-  void cancel(const timer_key& key);
   void complete(const timer_key& key, pending_timer timer, boost::system::error_code ec);
   // Destroys every parked handler without running it: the context is going away.
   void shutdown() override;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "loopcheck/runtime/task_registry.hpp"
+#include "loopcheck/sim/asio_io_guard.hpp"
 #include "loopcheck/sim/asio_thread_frame.hpp"
 #include "loopcheck/sim/sim_clock.hpp"
 
@@ -36,6 +37,7 @@ std::uint64_t current_chain() {
 
 sim_context::sim_context(sim_options options)
     : options_(std::move(options)), log_(options_.event_log_capacity_events), ready_(options_.strategy, options_.seed) {
+  guard_against_asio_io_objects(*this);
   clock_ = new sim_clock(*this);
   asio::add_service<clock_service>(*this, clock_);
   faults_ = new fault_points(*this, options_.seed, options_.replay_choices ? &*options_.replay_choices : nullptr);

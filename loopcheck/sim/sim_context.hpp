@@ -1,7 +1,11 @@
 #pragma once
 // A deterministic, single-threaded Asio execution context (anchors: FoundationDB simulation,
-// TigerBeetle's VOPR, shuttle, Coyote). Code written against any_io_executor runs on it
-// unchanged; the context decides which ready handler runs next (by a seeded strategy), keeps
+// TigerBeetle's VOPR, shuttle, Coyote). What runs on it: code that reaches the outside world only
+// through its executor (post, dispatch, co_spawn, strands), loopcheck's runtime (sleep_for,
+// loopcheck::steady_timer, task scopes, queues) and loopcheck::vfs::sim_vfs. Asio's I/O objects
+// (asio::steady_timer, sockets, signal_set) and posix_vfs need real I/O: on this context they
+// throw foreign_io_error where they are created or used (docs/sim.md), rather than start a
+// thread and end the run in a false deadlock. The context decides which ready handler runs next (by a seeded strategy), keeps
 // virtual time, ends runaway runs at a budget, detects deadlock, logs and hashes every
 // decision, and hosts the fault points. A run is determined by its program and sim_options.
 //

@@ -11,6 +11,9 @@
 #include <cstring>
 #include <utility>
 
+#include <fmt/format.h>
+
+#include "loopcheck/runtime/foreign_io.hpp"
 #include "loopcheck/vfs/blocking_call.hpp"
 #include "loopcheck/vfs/error.hpp"
 
@@ -114,12 +117,18 @@ posix_vfs::~posix_vfs() { pool_.join(); }
 // init-captures twice when it appears inside a co_await expression.
 template <typename Blocking>
 auto posix_vfs::off_loop(std::string_view operation, Blocking blocking) -> asio::awaitable<decltype(blocking())> {
+  // Refused on a simulated context before any thread sees it: the pool would complete the call
+  // from its own thread, in real time, into a context that runs on one thread.
+  const asio::any_io_executor caller = co_await asio::this_coro::executor;
+  refuse_virtual_time(caller, fmt::format("posix_vfs::{}", operation),
+                      "use loopcheck::vfs::sim_vfs on the simulator (docs/vfs.md)");
   auto with_hook = [hook = &options_.before_blocking_call, operation = std::string(operation),
                     blocking = std::move(blocking)]() mutable {
     if (*hook) (*hook)(operation);
     return blocking();
   };
-  return async_run_blocking(pool_.get_executor(), std::move(with_hook), asio::use_awaitable);
+  auto call = async_run_blocking(pool_.get_executor(), std::move(with_hook), asio::use_awaitable);
+  co_return co_await std::move(call);
 }
 
 asio::awaitable<std::string> posix_vfs::read_file(std::string path) {

@@ -1,8 +1,10 @@
 #pragma once
 // Shared helpers for the simulator's tests.
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <utility>
 
@@ -31,6 +33,13 @@ struct root_result {
   bool finished = false;     // the root coroutine ran to its end
   std::exception_ptr error;  // what it ended with
 };
+
+// The threads of this process now (Linux): a simulated run must start none.
+inline std::size_t thread_count() {
+  std::size_t threads = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) ++threads;
+  return threads;
+}
 
 // Runs `body()` as an untracked root coroutine on `context` until the run ends.
 template <typename Body>
