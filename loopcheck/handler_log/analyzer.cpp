@@ -110,6 +110,7 @@ void log_analyzer::create(const log_line& line) {
     return;
   }
   live_.insert_or_assign(op.id, op);
+  assert(live_.size() <= max_live_operations);
   result_.peak_live_operations = std::max<std::uint64_t>(result_.peak_live_operations, live_.size());
 }
 
@@ -136,7 +137,7 @@ interned log_analyzer::intern_kind(std::string_view object_type, std::string_vie
   key.reserve(object_type.size() + 1 + operation_name.size());
   key.append(object_type).append(".").append(operation_name);
   if (const auto it = kind_index_.find(key); it != kind_index_.end()) return it->second;
-  if (result_.kinds.size() == max_kinds) return none;  // garbage made up kinds: stop learning
+  if (result_.kinds.size() == max_distinct_kinds) return none;  // garbage made up kinds: stop learning
   const auto index = static_cast<interned>(result_.kinds.size());
   result_.kinds.push_back(key);
   kind_index_.emplace(std::move(key), index);
@@ -149,7 +150,7 @@ interned log_analyzer::intern_location(const location_view& location) {
   key.reserve(location.func.size() + location.file.size() + 12);
   key.append(location.func).append("\n").append(location.file).append("\n").append(std::to_string(location.line));
   if (const auto it = location_index_.find(key); it != location_index_.end()) return it->second;
-  if (result_.locations.size() == max_locations) return none;
+  if (result_.locations.size() == max_distinct_locations) return none;
   const auto index = static_cast<interned>(result_.locations.size());
   result_.locations.push_back(source_location_record{std::string(location.func), std::string(location.file), location.line});
   location_index_.emplace(std::move(key), index);

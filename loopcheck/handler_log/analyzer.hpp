@@ -105,8 +105,8 @@ class log_analyzer {
  public:
   static constexpr std::size_t max_live_operations = std::size_t{1} << 20;
   static constexpr std::size_t max_problems = 10'000;
-  static constexpr std::size_t max_kinds = 4'096;
-  static constexpr std::size_t max_locations = 16'384;
+  static constexpr std::size_t max_distinct_kinds = 4'096;
+  static constexpr std::size_t max_distinct_locations = 16'384;
   // Creation locations waiting for their `n*m` line (other threads' lines may come between).
   static constexpr std::size_t max_waiting_locations = 1'024;
 

@@ -28,7 +28,9 @@ std::string location_text(const analysis& log, interned location) {
 
 std::string_view describe(problem_kind what) {
   switch (what) {
-    case problem_kind::exception: return "left by exception (nothing in the log shows it was caught)";
+    case problem_kind::exception:
+      return "left by exception (out of the handler into the caller of run(); the log cannot show whether that caller "
+             "handled it)";
     case problem_kind::destroyed_uninvoked:
       return "destroyed without being invoked (its execution context was shut down or destroyed while it was pending)";
     case problem_kind::pending_at_end:
@@ -85,6 +87,7 @@ std::vector<finding> to_findings(const analysis& log) {
     }
     // Only a damaged log (an id created twice) can make a cycle: such a problem stands alone.
     if (root_of[root_of[i]] != root_of[i]) root_of[i] = i;
+    assert(root_of[root_of[i]] == root_of[i]);
   }
 
   using group_key = std::tuple<problem_kind, interned, interned>;
