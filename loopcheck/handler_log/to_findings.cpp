@@ -58,6 +58,9 @@ std::string chain_text(const analysis& log, const operation& op) {
   return text;
 }
 
+// The first location in the chain outside library headers, else the first at all.
+interned site_of(const operation& op) { return op.user_site != none ? op.user_site : op.any_site; }
+
 struct group {
   std::vector<std::size_t> roots;  // indices into log.problems, in order
   std::uint64_t consequences = 0;  // problems folded into these roots
@@ -97,7 +100,7 @@ std::vector<finding> to_findings(const analysis& log) {
   for (std::size_t i = 0; i < problems.size(); ++i) {
     if (root_of[i] != i) continue;
     const auto& op = problems[i].op;
-    const group_key key{problems[i].what, op.kind, op.user_site != none ? op.user_site : op.any_site};
+    const group_key key{problems[i].what, op.kind, site_of(op)};
     auto [it, added] = group_index.emplace(key, groups.size());
     if (added) groups.emplace_back();
     groups[it->second].roots.push_back(i);
@@ -118,8 +121,9 @@ std::vector<finding> to_findings(const analysis& log) {
     f.kind = first.what == problem_kind::exception ? finding_kind::unobserved_exception : finding_kind::leaked_task;
     f.task_name = kind_text(log, op.kind);
     f.task_id = op.id;
-    f.time = std::chrono::microseconds(op.created_us - std::min(op.created_us, log.first_time_us));
-    const interned site = op.user_site != none ? op.user_site : op.any_site;
+    // When it went wrong (destroyed, threw, or the log ended), as other findings' times are.
+    f.time = std::chrono::microseconds(first.time_us - std::min(first.time_us, log.first_time_us));
+    const interned site = site_of(op);
     if (site != none) f.message = fmt::format("at {}:{}: ", log.locations[site].file, log.locations[site].line);
     if (g.roots.size() == 1) {
       f.message += fmt::format("operation #{} {} {}", op.id, f.task_name, describe(first.what));
