@@ -142,7 +142,7 @@ class generated_log : public std::streambuf {
 };
 
 BOOST_AUTO_TEST_CASE(a_long_log_keeps_only_the_live_operations) {
-  constexpr std::uint64_t triples = 2'000'000;
+  constexpr std::uint64_t triples = 1'000'000;
   generated_log source(triples);
   std::istream in(&source);
   const auto log = analyze_stream(in);

@@ -56,7 +56,7 @@ std::uint64_t line_count(const std::string& text) {
 BOOST_AUTO_TEST_SUITE(damaged_log)
 
 BOOST_AUTO_TEST_CASE(any_damage_is_read_without_a_crash_and_every_line_is_counted_once) {
-  ::setenv("RC_PARAMS", "seed=20261201 max_success=300", 0);
+  ::setenv("RC_PARAMS", "seed=20261201 max_success=1000", 0);
   const bool ok = rc::check("damaged real logs", [] {
     const auto edits = *rc::gen::resize(12, rc::gen::container<std::vector<edit>>(edit_gen()));
     const std::string text = damaged(std::string(testing::real_log), edits);
