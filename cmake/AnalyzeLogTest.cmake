@@ -2,7 +2,8 @@
 # then `LOOPCHECK analyze LOG --report json:LOG.json --report junit:LOG.xml`, and checks:
 # PROGRAM exits 0, analyze exits EXPECT_RC, analyze's standard output matches every regular
 # expression in EXPECT_STDOUT and, when SOURCE is given, names SOURCE's file name and the number
-# of its line holding "analyze:" (the site the finding must name), and the reports exist.
+# of its line holding "analyze:" (the site the finding must name), the reports exist and the
+# JUnit one validates against JUNIT_XSD (with xmllint, as the harness tests check theirs).
 execute_process(COMMAND ${PROGRAM} RESULT_VARIABLE program_rc ERROR_FILE ${LOG})
 if(NOT program_rc EQUAL 0)
   message(FATAL_ERROR "${PROGRAM} exited ${program_rc}")
@@ -38,3 +39,7 @@ foreach(report ${LOG}.json ${LOG}.xml)
     message(FATAL_ERROR "analyze wrote no ${report}")
   endif()
 endforeach()
+execute_process(COMMAND xmllint --noout --schema ${JUNIT_XSD} ${LOG}.xml RESULT_VARIABLE xmllint_rc ERROR_VARIABLE xmllint_err)
+if(NOT xmllint_rc EQUAL 0)
+  message(FATAL_ERROR "${LOG}.xml does not validate against ${JUNIT_XSD}: ${xmllint_err}")
+endif()
