@@ -116,6 +116,16 @@ BOOST_AUTO_TEST_CASE(a_long_chain_keeps_its_nearest_ancestors_and_the_users_site
   BOOST_TEST(log.locations[op.user_site].file == "user.cpp");
 }
 
+BOOST_AUTO_TEST_CASE(problems_past_the_limit_are_counted_not_kept) {
+  std::string text;
+  constexpr std::uint64_t pending = log_analyzer::max_problems + 3;
+  for (std::uint64_t id = 1; id <= pending; ++id) text += fmt::format("@asio|1.000001|0*{}|socket@0x1.async_read_some\n", id);
+  const auto log = analyze_text(text);
+  BOOST_TEST(log.problems.size() == log_analyzer::max_problems);
+  BOOST_TEST(log.problems_not_kept == 3u);
+  BOOST_TEST(log.problems.back().op.id == log_analyzer::max_problems);  // the lowest ids are kept
+}
+
 // A log made on the fly, never stored: `triples` operations, each created by the previous
 // one's handler (a coroutine awaiting in a loop) and then entered and returned from.
 class generated_log : public std::streambuf {
