@@ -19,6 +19,7 @@
 #include "loopcheck/harness/scenario_registry.hpp"
 #include "loopcheck/harness/scenario_run.hpp"
 #include "loopcheck/runner/command_line.hpp"
+#include "loopcheck/runner/report_files.hpp"
 #include "loopcheck/runner/shard.hpp"
 #include "loopcheck/vfs/file_race_detector.hpp"
 
@@ -31,39 +32,17 @@ struct usage_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-struct report_target {
-  std::string format;  // text, json, junit
-  std::string path;
-};
-
-// Parses FORMAT:PATH and opens each path for writing before any work is done, so an
-// unwritable path fails fast (exit 2) and nothing runs for nothing.
-std::vector<report_target> parse_reports(const std::vector<std::string>& specs) {
-  std::vector<report_target> out;
-  for (const auto& spec : specs) {
-    const auto colon = spec.find(':');
-    if (colon == std::string::npos) throw usage_error(fmt::format("--report '{}' is not FORMAT:PATH", spec));
-    report_target r{spec.substr(0, colon), spec.substr(colon + 1)};
-    if (r.format != "text" && r.format != "json" && r.format != "junit") {
-      throw usage_error(fmt::format("--report format '{}' is not text, json or junit", r.format));
-    }
-    if (r.path.empty()) throw usage_error(fmt::format("--report '{}' has no path", spec));
-    std::ofstream probe(r.path, std::ios::app);
-    if (!probe) throw usage_error(fmt::format("cannot write report file '{}'", r.path));
-    out.push_back(std::move(r));
+std::vector<report_file> parse_reports(const std::vector<std::string>& specs) {
+  try {
+    return open_report_files(specs);
+  } catch (const report_spec_error& e) {
+    throw usage_error(e.what());
   }
-  return out;
 }
 
-void write_reports(const std::vector<report_target>& reports, const harness::campaign_result& result,
+void write_reports(const std::vector<report_file>& reports, const harness::campaign_result& result,
                    harness::verdict_rule rule) {
-  for (const auto& r : reports) {
-    std::ofstream out(r.path, std::ios::trunc);
-    if (r.format == "text") harness::write_text(out, result, rule);
-    else if (r.format == "json") harness::write_json(out, result, rule);
-    else harness::write_junit(out, result, rule);
-    if (!out) throw std::runtime_error(fmt::format("writing report file '{}' failed", r.path));
-  }
+  write_report_files(reports, result, rule, [&](std::ostream& out) { harness::write_text(out, result, rule); });
 }
 
 std::map<std::string, std::int64_t> parse_option_overrides(const std::vector<std::string>& assignments) {
