@@ -6,15 +6,27 @@
 
 namespace loopcheck::asio_tracking {
 
+namespace {
+std::mutex report_mutex;
+
+// Opened per use: findings are rare, and the file is complete whenever the process ends.
+std::FILE* open_report_file() {
+  const char* path = std::getenv(report_path_variable);
+  return path != nullptr && *path != '\0' ? std::fopen(path, "a") : nullptr;
+}
+}  // namespace
+
+void create_report_file() noexcept {
+  std::lock_guard lock(report_mutex);
+  if (std::FILE* out = open_report_file()) std::fclose(out);
+}
+
 void report(const finding& f) noexcept {
   try {
     publish_to_captures(f);
-    static std::mutex mutex;
     const std::string line = "loopcheck " + format(f) + "\n";
-    const char* path = std::getenv(report_path_variable);
-    std::lock_guard lock(mutex);
-    // Opened per finding: findings are rare, and the file is complete whenever the process ends.
-    std::FILE* out = path != nullptr && *path != '\0' ? std::fopen(path, "a") : nullptr;
+    std::lock_guard lock(report_mutex);
+    std::FILE* out = open_report_file();
     std::fputs(line.c_str(), out != nullptr ? out : stderr);
     if (out != nullptr) std::fclose(out);
   } catch (...) {

@@ -63,7 +63,10 @@ void report_operation(finding_kind kind, const operation_state& s, std::string_v
 
 }  // namespace
 
-void init() { process_start(); }
+void init() {
+  process_start();
+  create_report_file();
+}
 
 scoped_location::scoped_location(const char* file, int line, const char* function) noexcept
     : file_(file), function_(function), line_(line), next_(current_location) {
