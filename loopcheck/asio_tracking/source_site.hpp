@@ -17,8 +17,8 @@ inline constexpr int max_stack_frames = 32;
 // True for a file under a boost/ include directory.
 bool is_boost_file(const char* file) noexcept;
 
-// The current call stack, interned (one entry per distinct stack); null once the table is full.
-const captured_stack* capture_root_stack() noexcept;
+// capture_root_stack() (declared in tracked_operation.hpp, whose inline creation calls it): the
+// current call stack, interned, one entry per distinct stack; null once the table is full.
 
 // The operation's site as a finding's site; line() == 0 when none is known.
 std::source_location resolve_site(const operation_state& state);
