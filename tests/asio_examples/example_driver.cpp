@@ -15,6 +15,7 @@
 // checked: exactly --expect-findings lines, each --expect matching at least one. With --log, the
 // server's stderr (the BOOST_ASIO_ENABLE_HANDLER_TRACKING log) goes to FILE and must be non-empty.
 #include <arpa/inet.h>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -25,6 +26,7 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
@@ -53,8 +55,15 @@ struct options {
   std::vector<std::string> server;
 };
 
+// The server, once started: a failing driver must not leave it holding the port.
+pid_t server_pid = 0;
+
 [[noreturn]] void fail(const std::string& what) {
   std::fprintf(stderr, "example_driver: %s\n", what.c_str());
+  if (server_pid > 0) {
+    kill(server_pid, SIGKILL);
+    waitpid(server_pid, nullptr, 0);
+  }
   std::exit(1);
 }
 
@@ -100,6 +109,8 @@ pid_t start_server(const options& o) {
   const pid_t pid = fork();
   if (pid < 0) fail("fork failed");
   if (pid == 0) {
+    // A server left by a dying driver would keep the port: it dies with the driver.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (!o.report_path.empty()) setenv("LOOPCHECK_TRACKING_REPORT", o.report_path.c_str(), 1);
     if (!o.log_path.empty()) {
       const int fd = open(o.log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -112,21 +123,22 @@ pid_t start_server(const options& o) {
     execv(args[0], args.data());
     _exit(127);
   }
+  server_pid = pid;
   return pid;
 }
 
-bool exited(pid_t pid, int& status) { return waitpid(pid, &status, WNOHANG) == pid; }
+bool exited(pid_t pid, int& status) {
+  if (waitpid(pid, &status, WNOHANG) != pid) return false;
+  server_pid = 0;  // reaped: its pid may be reused
+  return true;
+}
 
 // The exit status once the server ends within the budget; killed and a failure otherwise.
 int wait_for_exit(pid_t pid) {
   int status = 0;
   const auto deadline = std::chrono::steady_clock::now() + exit_budget;
   while (!exited(pid, status)) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      fail("the server did not end within the budget; killed");
-    }
+    if (std::chrono::steady_clock::now() > deadline) fail("the server did not end within the budget; killed");
     std::this_thread::sleep_for(connect_retry_interval);
   }
   return status;
@@ -161,12 +173,16 @@ void exchange_a_line(int fd) {
   if (recv(fd, buffer, sizeof buffer, 0) <= 0) fail("no reply from the server within the timeout");
 }
 
-void read_until_closed(int fd) {
+// Reads until the server closes the connection; true when it sent something first. A
+// connection reset or closed with nothing sent reached an acceptor that was closing (a program
+// that listens anew for each client) and is retried by the caller.
+bool read_until_closed(int fd) {
   char buffer[256];
+  std::size_t received = 0;
   ssize_t n = 0;
-  while ((n = recv(fd, buffer, sizeof buffer, 0)) > 0) {
-  }
-  if (n < 0) fail("the server did not close the connection within the timeout");
+  while ((n = recv(fd, buffer, sizeof buffer, 0)) > 0) received += static_cast<std::size_t>(n);
+  if (n < 0 && errno != ECONNRESET) fail("the server did not close the connection within the timeout");
+  return received > 0;
 }
 
 std::vector<std::string> read_lines(const std::string& path) {
@@ -200,10 +216,12 @@ int main(int argc, char** argv) {
   const pid_t server = start_server(o);
   int status = 0;
   if (o.scenario == "sequential") {
-    for (int c = 0; c < o.clients; ++c) {
+    const auto deadline = std::chrono::steady_clock::now() + connect_budget;
+    for (int served = 0; served < o.clients;) {
       const int fd = connect_with_retries(o, server);
-      read_until_closed(fd);
+      if (read_until_closed(fd)) ++served;
       close(fd);
+      if (std::chrono::steady_clock::now() > deadline) fail("the clients were not all served within the budget");
     }
     status = wait_for_exit(server);
   } else {
