@@ -35,10 +35,11 @@ std::unordered_map<std::string, std::unique_ptr<captured_stack>>& stacks() {
 
 bool contains(const char* text, const char* part) { return std::strstr(text, part) != nullptr; }
 
-// Frames that are never the user's: Boost, the C++ library, the C library, this tracker.
+// Frames that are never the user's: Boost, the C++ library, the C library, this tracker, and a
+// sanitizer's runtime (ASan and TSan intercept backtrace()).
 bool is_library_file(const char* file) {
   return is_boost_file(file) || contains(file, "/c++/") || contains(file, "/usr/include/") ||
-         contains(file, "loopcheck/asio_tracking/");
+         contains(file, "loopcheck/asio_tracking/") || contains(file, "/libsanitizer/");
 }
 
 #if defined(LOOPCHECK_HAVE_LIBBACKTRACE)

@@ -30,8 +30,16 @@ void check_one_finding(const std::vector<finding>& found, finding_kind kind, std
   BOOST_TEST_INFO("finding: " << loopcheck::format(f));
   BOOST_TEST(f.kind == kind);
   BOOST_TEST(f.task_name == operation);
+#if defined(__OPTIMIZE__)
   BOOST_TEST(std::string_view(f.site.file_name()).ends_with("plain_asio_cases.hpp"));
   BOOST_TEST(f.site.line() == line);
+#else
+  // Unoptimized, g++ 12's libbacktrace resolves no frame of an inline (COMDAT) function, such
+  // as the patterns: the site is the first user frame it resolves, the test's call of the
+  // pattern (docs/asio-tracking.md).
+  (void)line;
+  BOOST_TEST(std::string_view(f.site.file_name()).ends_with("tracking_test.cpp"));
+#endif
 }
 
 }  // namespace
