@@ -6,7 +6,7 @@ include(CMakePackageConfigHelpers)
 # The exported libraries: target loopcheck_<name>, headers loopcheck/<name>/*.hpp, exported as
 # loopcheck::<name>. Exporting another library is one more name here; if it needs a package
 # the others do not, add its find_dependency to cmake/loopcheckConfig.cmake.in.
-set(loopcheck_exported_libraries runtime sim vfs pdict harness fixtures runner handler_log)
+set(loopcheck_exported_libraries runtime sim vfs pdict harness fixtures runner handler_log asio_tracking)
 
 set(config_destination ${CMAKE_INSTALL_LIBDIR}/cmake/loopcheck)
 # Builds everything `cmake --install` installs, without loopcheck's own programs.
@@ -35,4 +35,5 @@ install(FILES
   ${CMAKE_CURRENT_LIST_DIR}/BoostTestDiscoverScript.cmake
   ${CMAKE_CURRENT_LIST_DIR}/LoopcheckScenarioRunner.cmake
   ${CMAKE_CURRENT_LIST_DIR}/LoopcheckScenarioDiscover.cmake
+  ${CMAKE_CURRENT_LIST_DIR}/LoopcheckTrackAsio.cmake
   DESTINATION ${config_destination})
