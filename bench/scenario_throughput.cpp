@@ -6,6 +6,7 @@
 // `scenario_throughput ratio=<sim seeds per second / real seeds per second>`.
 //
 //   scenario_throughput [sim_seeds=200] [real_seeds=3]
+#include <algorithm>
 #include <cstdio>
 #include <numeric>
 #include <string>
@@ -34,6 +35,13 @@ double seeds_per_second(std::vector<harness::target> targets, int seeds, harness
   return static_cast<double>(result.runs) / target_count / result.wall_seconds;
 }
 
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+constexpr int race_cost_repeats = 5;  // pairs of runs, detector on and off, in alternating order
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -51,11 +59,18 @@ int main(int argc, char** argv) {
     std::vector<harness::target> targets;
     for (const auto& v : family->variants()) targets.push_back({family, v});
     const auto variants = targets.size();
+    // Alternating, median of repeats: the machine is noisy.
+    std::vector<double> on_repeats;
+    std::vector<double> off_repeats;
+    for (int repeat = 0; repeat < race_cost_repeats; ++repeat) {
+      loopcheck::vfs::set_file_race_detection_default(repeat % 2 == 0);
+      (repeat % 2 == 0 ? on_repeats : off_repeats).push_back(seeds_per_second(targets, sim_seeds, harness::run_mode::sim));
+      loopcheck::vfs::set_file_race_detection_default(repeat % 2 != 0);
+      (repeat % 2 != 0 ? on_repeats : off_repeats).push_back(seeds_per_second(targets, sim_seeds, harness::run_mode::sim));
+    }
     loopcheck::vfs::set_file_race_detection_default(true);
-    const double on = seeds_per_second(targets, sim_seeds, harness::run_mode::sim);
-    loopcheck::vfs::set_file_race_detection_default(false);
-    const double off = seeds_per_second(targets, sim_seeds, harness::run_mode::sim);
-    loopcheck::vfs::set_file_race_detection_default(true);
+    const double on = median(on_repeats);
+    const double off = median(off_repeats);
     seconds_on += 1 / on;
     seconds_off += 1 / off;
     std::printf("  %-16s %10.0f / %10.0f seeds/s per variant (%zu variants)\n", std::string(family->name()).c_str(), on,

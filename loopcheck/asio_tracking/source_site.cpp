@@ -12,9 +12,7 @@
 #include <type_traits>
 #include <unordered_map>
 
-#if defined(LOOPCHECK_HAVE_LIBBACKTRACE)
-#include <backtrace.h>
-#endif
+#include "loopcheck/runtime/call_stack.hpp"
 
 namespace loopcheck::asio_tracking {
 
@@ -35,49 +33,12 @@ std::unordered_map<std::string, std::unique_ptr<captured_stack>>& stacks() {
 
 bool contains(const char* text, const char* part) { return std::strstr(text, part) != nullptr; }
 
-// Frames that are never the user's: Boost, the C++ library, the C library, this tracker, and a
-// sanitizer's runtime (ASan and TSan intercept backtrace()).
-bool is_library_file(const char* file) {
-  return is_boost_file(file) || contains(file, "/c++/") || contains(file, "/usr/include/") ||
-         contains(file, "loopcheck/asio_tracking/") || contains(file, "/libsanitizer/");
-}
-
-#if defined(LOOPCHECK_HAVE_LIBBACKTRACE)
-struct user_frame {
-  const char* file = nullptr;
-  const char* function = nullptr;
-  int line = 0;
-};
-
-backtrace_state* symbolizer() {
-  static backtrace_state* state = backtrace_create_state(nullptr, /*threaded=*/1, nullptr, nullptr);
-  return state;
-}
-
+// The user's frame of a root's stack: the runtime's call-stack symbolisation picks it.
 std::source_location first_user_frame(const captured_stack& stack) {
-  backtrace_state* state = symbolizer();
-  if (state == nullptr) return {};
-  for (int i = 0; i < stack.size; ++i) {
-    user_frame found;
-    // A return address points after the call: step back into the call's line.
-    const auto pc = reinterpret_cast<std::uintptr_t>(stack.frames[static_cast<std::size_t>(i)]) - 1;
-    backtrace_pcinfo(
-        state, pc,
-        [](void* data, std::uintptr_t, const char* file, int line, const char* function) -> int {
-          if (file == nullptr || is_library_file(file)) return 0;  // inlined frames come innermost first
-          *static_cast<user_frame*>(data) = {file, function, line};
-          return 1;
-        },
-        [](void*, const char*, int) {}, &found);
-    if (found.file != nullptr) {
-      return make_source_location(found.file, static_cast<unsigned>(found.line), found.function);
-    }
-  }
-  return {};
+  const auto frame = loopcheck::detail::first_user_frame(stack.frames.data(), static_cast<std::size_t>(stack.size));
+  if (!frame || frame->line <= 0) return {};
+  return make_source_location(frame->file.c_str(), static_cast<unsigned>(frame->line), frame->function.c_str());
 }
-#else
-std::source_location first_user_frame(const captured_stack&) { return {}; }
-#endif
 
 }  // namespace
 

@@ -39,11 +39,12 @@ std::string_view loopcheck_directory() {
   return self.substr(0, self.size() - suffix.size());
 }
 
-// Loopcheck's own files: its sources, or its headers where they are installed.
+// Loopcheck's own files (its sources, or its headers where they are installed), Boost, the C++
+// and C libraries, and a sanitizer's runtime (ASan and TSan intercept backtrace()).
 bool is_library_file(std::string_view file) {
   return file.starts_with(loopcheck_directory()) || file.find("/include/loopcheck/") != std::string_view::npos ||
-         file.find("/boost/") != std::string_view::npos ||
-         file.find("/c++/") != std::string_view::npos || file.starts_with("/usr/include/");
+         file.find("/boost/") != std::string_view::npos || file.find("/c++/") != std::string_view::npos ||
+         file.starts_with("/usr/include/") || file.find("/libsanitizer/") != std::string_view::npos;
 }
 
 #if LOOPCHECK_DETAIL_LIBBACKTRACE
