@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "loopcheck/harness/scenario_registry.hpp"
+#include "loopcheck/harness/variant_table.hpp"
 #include "loopcheck/harness/sim_run.hpp"
 #include "loopcheck/sim/sim_context.hpp"
 #include "loopcheck/vfs/crash_enumerator.hpp"
@@ -66,10 +67,7 @@ const std::vector<save_protocol>& protocols() {
 }
 
 const save_protocol& protocol_named(std::string_view name) {
-  const auto& all = protocols();
-  const auto found = std::find_if(all.begin(), all.end(), [&](const save_protocol& p) { return p.name == name; });
-  if (found == all.end()) throw std::invalid_argument(fmt::format("power-loss: no variant '{}'", name));
-  return *found;
+  return harness::variant_named(protocols(), "power-loss", name);
 }
 
 // A save is attempted at most this often; the run injects one fault, so two attempts suffice.
@@ -167,11 +165,7 @@ class power_loss final : public harness::scenario {
             {"fail_fsync_number", 2, 0, 1000, "the Nth fsync_file of the run fails with EIO (0: none)"}};
   }
   std::vector<harness::variant_spec> variants() const override {
-    std::vector<harness::variant_spec> specs;
-    for (const auto& protocol : protocols()) {
-      specs.push_back({std::string(protocol.name), std::string(protocol.description), protocol.caught_by});
-    }
-    return specs;
+    return harness::variant_specs(protocols());
   }
 
   run_result run(const run_spec& spec) const override {

@@ -11,13 +11,11 @@
 //                          of its own at the end the log had when it looked: writers overwrite
 //                          each other's lines. The final check never reads the log; only the
 //                          file-race detector (happens-before) sees it.
-#include <algorithm>
-#include <stdexcept>
-
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "loopcheck/harness/scenario_registry.hpp"
+#include "loopcheck/harness/variant_table.hpp"
 #include "loopcheck/harness/sim_run.hpp"
 #include "loopcheck/pdict/persistent_dict.hpp"
 #include "loopcheck/pdict/recovery.hpp"
@@ -191,10 +189,7 @@ const std::vector<turnover_variant>& turnover_variants() {
 }
 
 const turnover_variant& variant_named(std::string_view name) {
-  const auto& all = turnover_variants();
-  const auto found = std::find_if(all.begin(), all.end(), [&](const turnover_variant& v) { return v.name == name; });
-  if (found == all.end()) throw std::invalid_argument(fmt::format("rapid-turnover: no variant '{}'", name));
-  return *found;
+  return harness::variant_named(turnover_variants(), "rapid-turnover", name);
 }
 
 class rapid_turnover final : public harness::scenario {
@@ -210,11 +205,7 @@ class rapid_turnover final : public harness::scenario {
             {"test_work_ms", 0, 0, 60'000, "the reference: time each test works after its changes"}};
   }
   std::vector<harness::variant_spec> variants() const override {
-    std::vector<harness::variant_spec> specs;
-    for (const auto& v : turnover_variants()) {
-      specs.push_back({std::string(v.name), std::string(v.description), v.caught_by});
-    }
-    return specs;
+    return harness::variant_specs(turnover_variants());
   }
 
   std::vector<harness::run_mode> modes() const override { return {harness::run_mode::sim, harness::run_mode::real}; }

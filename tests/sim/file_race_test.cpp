@@ -40,18 +40,22 @@ asio::awaitable<void> root(asio::any_io_executor ex, vfs::file_system& fs, body_
 struct race_count {
   std::size_t races = 0;
   std::string first;  // the first finding, for a failure's message
+  std::size_t dropped_accesses = 0;  // the detector's own counters
+  std::size_t races_reported = 0;
 };
 
 race_count races_in(body_fn body, std::uint64_t seed, sim::strategy_kind strategy,
                     vfs::file_race_detector::options detector = {}) {
   loopcheck::scoped_finding_capture findings;
+  race_count count;
   {
     sim::sim_context context(sim_test::options_for(seed, strategy));
     vfs::sim_vfs fs(vfs::sim_vfs::options{.file_races = detector});
     loopcheck::spawn_detached(context.get_executor(), "root", root(context.get_executor(), fs, body));
     context.run();
+    count.dropped_accesses = fs.file_races().dropped_accesses();
+    count.races_reported = fs.file_races().races_reported();
   }
-  race_count count;
   for (const auto& f : findings.snapshot()) {
     if (f.kind != finding_kind::file_race) continue;
     if (count.races++ == 0) count.first = loopcheck::format(f);
@@ -358,6 +362,34 @@ BOOST_AUTO_TEST_CASE(a_race_is_reported_once_per_pair_of_sites) {
   BOOST_TEST(count.first.find("write_at of /f (bytes [0, 4)) races with write_at of bytes [0, 4) by task") !=
                  std::string::npos,
              count.first);
+}
+
+// Past max_paths a path is not tracked (the root's /f takes the one place): the siblings'
+// race on a second path goes unseen, and every access it skipped is counted.
+asio::awaitable<void> siblings_on_a_second_path(asio::any_io_executor ex, vfs::file_system& fs) {
+  co_await fs.create("/g", vfs::create_mode::exclusive);
+  loopcheck::task_scope scope(ex, "writers");
+  scope.spawn("first", fs.write_at("/g", 0, "data"));
+  scope.spawn("second", fs.write_at("/g", 0, "data"));
+  co_await scope.join();
+}
+
+BOOST_AUTO_TEST_CASE(paths_past_the_limit_are_counted_not_tracked) {
+  const race_count tracked = races_in(siblings_on_a_second_path, 0, sim::strategy_kind::fifo);
+  BOOST_TEST(tracked.races == 1u);
+  BOOST_TEST(tracked.races_reported == 1u);
+  BOOST_TEST(tracked.dropped_accesses == 0u);
+  const race_count limited = races_in(siblings_on_a_second_path, 0, sim::strategy_kind::fifo, {.max_paths = 1});
+  BOOST_TEST(limited.races == 0u);
+  BOOST_TEST(limited.dropped_accesses == 3u);  // the create and both writes of /g
+}
+
+// Past max_accesses_per_path the oldest access of a path is forgotten, and counted.
+BOOST_AUTO_TEST_CASE(accesses_past_the_limit_are_counted) {
+  const race_count limited = races_in(repeated_race, 0, sim::strategy_kind::fifo, {.max_accesses_per_path = 2});
+  BOOST_TEST(limited.races == 1u, limited.first);
+  BOOST_TEST(limited.dropped_accesses > 0u);
+  BOOST_TEST(races_in(repeated_race, 0, sim::strategy_kind::fifo).dropped_accesses == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(the_detector_can_be_turned_off) {

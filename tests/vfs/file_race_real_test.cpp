@@ -54,32 +54,28 @@ asio::awaitable<void> make_file(vfs::file_system& fs, std::string path) {
   co_await fs.create(path, vfs::create_mode::exclusive);
 }
 
+// One existing file on posix_vfs, in a scratch directory.
+struct one_file {
+  one_file() { vfs::testing::run_coroutine([&] { return make_file(fs, path); }); }
+  vfs::testing::temp_directory dir;
+  vfs::posix_vfs fs;
+  const std::string path = dir.path() + "/f";
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(file_race_real)
 
-BOOST_AUTO_TEST_CASE(sibling_tasks_writing_one_file_race_on_posix_vfs) {
-  vfs::testing::temp_directory dir;
-  vfs::posix_vfs fs;
-  const std::string path = dir.path() + "/f";
-  vfs::testing::run_coroutine([&] { return make_file(fs, path); });
+BOOST_FIXTURE_TEST_CASE(sibling_tasks_writing_one_file_race_on_posix_vfs, one_file) {
   BOOST_TEST(races_on_io_context(1, [&] { return writers(fs, path, 8, false); }) == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(joined_tasks_one_after_another_do_not_race_on_posix_vfs) {
-  vfs::testing::temp_directory dir;
-  vfs::posix_vfs fs;
-  const std::string path = dir.path() + "/f";
-  vfs::testing::run_coroutine([&] { return make_file(fs, path); });
+BOOST_FIXTURE_TEST_CASE(joined_tasks_one_after_another_do_not_race_on_posix_vfs, one_file) {
   BOOST_TEST(races_on_io_context(1, [&] { return writers(fs, path, 8, true); }) == 0u);
 }
 
 // Many tasks on four threads: the detector's own state is shared across them (TSan checks it).
-BOOST_AUTO_TEST_CASE(tasks_on_an_io_context_run_by_four_threads) {
-  vfs::testing::temp_directory dir;
-  vfs::posix_vfs fs;
-  const std::string path = dir.path() + "/f";
-  vfs::testing::run_coroutine([&] { return make_file(fs, path); });
+BOOST_FIXTURE_TEST_CASE(tasks_on_an_io_context_run_by_four_threads, one_file) {
   BOOST_TEST(races_on_io_context(4, [&] { return writers(fs, path, 64, false); }) == 1u);
   BOOST_TEST(races_on_io_context(4, [&] { return writers(fs, path, 16, true); }) == 0u);
 }
@@ -107,20 +103,12 @@ asio::awaitable<void> run_sync_then_write(vfs::file_system& fs, std::string path
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(submit_orders_the_submitters_earlier_accesses) {
-  vfs::testing::temp_directory dir;
-  vfs::posix_vfs fs;
-  const std::string path = dir.path() + "/f";
-  vfs::testing::run_coroutine([&] { return make_file(fs, path); });
+BOOST_FIXTURE_TEST_CASE(submit_orders_the_submitters_earlier_accesses, one_file) {
   BOOST_TEST(races_on_io_context(1, [&] { return submit_to_loop_thread(fs, path, true); }) == 0u);
   BOOST_TEST(races_on_io_context(1, [&] { return submit_to_loop_thread(fs, path, false); }) == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(run_sync_completion_orders_the_task_before_the_caller) {
-  vfs::testing::temp_directory dir;
-  vfs::posix_vfs fs;
-  const std::string path = dir.path() + "/f";
-  vfs::testing::run_coroutine([&] { return make_file(fs, path); });
+BOOST_FIXTURE_TEST_CASE(run_sync_completion_orders_the_task_before_the_caller, one_file) {
   BOOST_TEST(races_on_io_context(1, [&] { return run_sync_then_write(fs, path, true); }) == 0u);
   // A std::future's get() is outside the runtime: not an edge (docs/runtime.md).
   BOOST_TEST(races_on_io_context(1, [&] { return run_sync_then_write(fs, path, false); }) == 1u);
