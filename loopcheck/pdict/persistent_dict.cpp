@@ -232,7 +232,10 @@ persistent_dict::~persistent_dict() {
 // --- calls
 
 void persistent_dict::check_thread(std::string_view call) const {
-  if (running_in_this_thread(state_->executor) || std::this_thread::get_id() == state_->owner_thread) return;
+  // The owner thread only between runs: a thread running the context outside the dict's
+  // executor (a pool thread outside its strand) is never the owner.
+  if (running_in_this_thread(state_->executor)) return;
+  if (!running_context_in_this_thread(state_->executor) && std::this_thread::get_id() == state_->owner_thread) return;
   const std::string message =
       fmt::format("persistent dict '{}': {}() called from a thread that does not own it (the dict belongs to its "
                   "executor)", state_->options.path, call);

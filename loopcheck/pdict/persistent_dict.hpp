@@ -8,11 +8,12 @@
 // earlier mutation is durable; close() flushes and refuses later mutations. A dict destroyed
 // with mutations that are not durable reports a lost_write finding: never a silent loss.
 //
-// Thread ownership: the dict belongs to its executor. A call is accepted on a thread that is
-// running the executor's context, or on the thread that opened the dict (which ran the context
-// then) while no other thread is running it; anything else records a wrong_thread finding and
-// throws wrong_thread_error. (any_io_executor cannot say whether its context is running on
-// another thread, so the owner thread is the fallback for calls between runs.)
+// Thread ownership: the dict belongs to its executor. A call is accepted inside that executor
+// (inside the strand, for a dict opened on a strand of a multi-threaded io_context or
+// thread_pool: the way Asio code owns state on a pool), or, between runs, on the thread that
+// opened the dict while it runs none of the context's handlers; anything else records a
+// wrong_thread finding and throws wrong_thread_error. (Nothing says whether another thread is
+// running the context meanwhile, so calls between runs on the opener's thread are trusted.)
 //
 // One writer per store: open() takes the store's lock (`<path>.lock`, file_system::
 // lock_exclusive) and holds it until close() succeeds or the dict and its backups are gone; a

@@ -83,7 +83,7 @@ template <typename T>
 T run_sync(const asio::any_io_executor& ex, asio::awaitable<T> work,
            std::chrono::milliseconds timeout_ms = std::chrono::seconds(30),
            std::source_location site = std::source_location::current()) {
-  if (running_in_this_thread(ex)) {
+  if (running_context_in_this_thread(ex)) {
     detail::report_reentrancy(ex, "run_sync", site);
     throw loop_reentrancy_error(fmt::format(
         "run_sync called at {}:{} on the thread that runs its target loop: it would wait for itself forever",

@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <fmt/format.h>
+#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -13,6 +14,10 @@ namespace loopcheck {
 namespace {
 thread_local task_record* this_thread_task = nullptr;
 thread_local asio::execution_context* this_thread_context = nullptr;
+thread_local const char this_thread_marker = 0;
+
+// Non-zero and unique among live threads.
+std::uintptr_t this_thread_token() noexcept { return reinterpret_cast<std::uintptr_t>(&this_thread_marker); }
 }  // namespace
 
 std::string_view to_string(task_state state) {
@@ -57,7 +62,50 @@ void task_record::sync_work() noexcept {
 
 void task_record::cancel() {
   cancel_requested_.store(true, std::memory_order_release);
-  cancel_.emit(asio::cancellation_type::terminal);
+  // Sequentially consistent with leave_handler's release and re-check: either this thread
+  // enters below, or the owner sees the request after leaving and emits it.
+  cancel_pending_.store(true);
+  if (handler_owner_.load(std::memory_order_relaxed) == this_thread_token()) return emit_pending_cancel();
+  if (try_enter_handler()) leave_handler();
+}
+
+void task_record::emit_pending_cancel() {
+  if (cancel_pending_.exchange(false)) cancel_.emit(asio::cancellation_type::terminal);
+}
+
+bool task_record::try_enter_handler() noexcept {
+  std::uintptr_t expected = 0;
+  if (!handler_owner_.compare_exchange_strong(expected, this_thread_token())) return false;
+  handler_depth_ = 1;
+  return true;
+}
+
+void task_record::enter_handler() noexcept {
+  const std::uintptr_t me = this_thread_token();
+  if (handler_owner_.load(std::memory_order_relaxed) == me) {
+    ++handler_depth_;
+    return;
+  }
+  // Unbounded on purpose: the owner is running one handler of this task, which ends.
+  for (std::uintptr_t owner = 0; !handler_owner_.compare_exchange_weak(owner, me); owner = 0) {
+    if (owner == 0) continue;  // spurious failure
+    handler_waiters_.fetch_add(1);
+    handler_owner_.wait(owner);
+    handler_waiters_.fetch_sub(1);
+  }
+  handler_depth_ = 1;
+}
+
+void task_record::leave_handler() noexcept {
+  assert(handler_owner_.load(std::memory_order_relaxed) == this_thread_token() && handler_depth_ > 0);
+  if (--handler_depth_ > 0) return;
+  // Each round emits what a cancel() racing with the previous round's leave requested, so the
+  // rounds are bounded by the cancel() calls made meanwhile.
+  do {
+    emit_pending_cancel();
+    handler_owner_.store(0);
+    if (handler_waiters_.load() != 0) handler_owner_.notify_all();
+  } while (cancel_pending_.load() && try_enter_handler());
 }
 
 void task_record::release_clock(vector_clock& into) {
@@ -277,33 +325,79 @@ running_context_guard::running_context_guard(asio::execution_context& ctx) : pre
 
 running_context_guard::~running_context_guard() { this_thread_context = previous_; }
 
+namespace {
+
+template <typename Executor>
+using tracking_work = decltype(asio::require(std::declval<Executor>(), asio::execution::outstanding_work.tracked));
+
+// Whether this thread runs `ex` now, asked of the executor itself when it is one of Asio's that
+// can say (public running_in_this_thread()): a strand, io_context's or thread_pool's executor,
+// with or without work tracking (the property that changes their type). Empty for any other.
+template <typename... Executors>
+std::optional<bool> ask_executor(const asio::any_io_executor& ex) {
+  std::optional<bool> answer;
+  const auto ask = [&]<typename Executor>(Executor*) {
+    if (const auto* target = ex.target<Executor>(); target != nullptr && !answer) {
+      answer = target->running_in_this_thread();
+    }
+  };
+  (ask(static_cast<Executors*>(nullptr)), ...);
+  return answer;
+}
+
+using io_executor = asio::io_context::executor_type;
+using pool_executor = asio::thread_pool::executor_type;
+
+std::optional<bool> ask_asio_executor(const asio::any_io_executor& ex) {
+  return ask_executor<asio::strand<asio::any_io_executor>, asio::strand<io_executor>, asio::strand<pool_executor>,
+                      io_executor, tracking_work<io_executor>, pool_executor, tracking_work<pool_executor>>(ex);
+}
+
+// A strand's inner executor, else `ex`.
+asio::any_io_executor without_strand(const asio::any_io_executor& ex) {
+  if (const auto* s = ex.target<asio::strand<asio::any_io_executor>>()) return untracked(s->get_inner_executor());
+  if (const auto* s = ex.target<asio::strand<io_executor>>()) return s->get_inner_executor();
+  if (const auto* s = ex.target<asio::strand<pool_executor>>()) return s->get_inner_executor();
+  return ex;
+}
+
+}  // namespace
+
+bool running_context_in_this_thread(const asio::any_io_executor& ex) {
+  return running_in_this_thread(without_strand(untracked(ex)));
+}
+
 bool running_in_this_thread(const asio::any_io_executor& ex) {
-  auto& ctx = asio::query(ex, asio::execution::context);
+  const asio::any_io_executor inner = untracked(ex);
+  if (const auto answer = ask_asio_executor(inner)) return *answer;
+  auto& ctx = asio::query(inner, asio::execution::context);
   if (this_thread_context == &ctx) return true;
-  // io_context and thread_pool run handlers through Asio's scheduler, which knows the threads
-  // inside its run(); any_io_executor has no running_in_this_thread() to ask instead.
-  if (asio::has_service<asio::detail::scheduler>(ctx) && asio::use_service<asio::detail::scheduler>(ctx).can_dispatch()) {
-    return true;
-  }
   const task_record* task = current_task();
   return task != nullptr && &task->core() == task_registry::of(ctx).core().get();
 }
 
 tracked_executor::running_scope::running_scope(task_record* task) : task_(task), previous_(this_thread_task) {
-  this_thread_task = task;
-  if (task == nullptr) return;
-  auto state = task->state();
-  if (state == task_state::scheduled || state == task_state::suspended) {
-    task->state_.store(task_state::running, std::memory_order_release);
+  if (task_ != nullptr) {
+    task_->enter_handler();
+    // A handler submitted through an ended task's executor (a strand or timer built from it
+    // while it ran) belongs to no task: attributing it would credit the ended task with later
+    // work, and its waits and file accesses to a task nobody can join.
+    if (task_->state() == task_state::done) std::exchange(task_, nullptr)->leave_handler();
   }
-  if (state == task_state::suspended) task->set_waiting_on({});
+  this_thread_task = task_;
+  if (task_ == nullptr) return;
+  const auto state = task_->state();
+  if (state == task_state::scheduled || state == task_state::suspended) {
+    task_->state_.store(task_state::running, std::memory_order_release);
+  }
+  if (state == task_state::suspended) task_->set_waiting_on({});
 }
 
 tracked_executor::running_scope::~running_scope() {
-  if (task_ != nullptr && task_->state() == task_state::running) {
-    task_->state_.store(task_state::suspended, std::memory_order_release);
-  }
   this_thread_task = previous_;
+  if (task_ == nullptr) return;
+  if (task_->state() == task_state::running) task_->state_.store(task_state::suspended, std::memory_order_release);
+  task_->leave_handler();
 }
 
 asio::any_io_executor tracked_executor::inner() const {

@@ -69,14 +69,24 @@ class task_record {
   void report_leak(std::string_view why);
 
   void set_waiting_on(std::string_view what);
-  // Requests terminal cancellation. Call on the task's context (where its cancellation state
-  // is connected and used). A request that comes before the task began is kept: the task then
-  // ends as cancelled without running.
+  // Requests terminal cancellation, from any thread. The signal is emitted by whoever runs the
+  // task's handlers alone (see enter_handler): now when nobody does, else when its handler
+  // leaves. A request that comes before the task began is kept: the task then ends as
+  // cancelled without running.
   void cancel();
   bool cancel_requested() const { return cancel_requested_.load(std::memory_order_acquire); }
   // The task's cancellation slot, for its bottom frame. Emit through cancel(), which also keeps
   // a request made before the task began.
   asio::cancellation_slot cancellation_slot() { return cancel_.slot(); }
+
+  // One thread at a time runs the task's handlers, as if each task had its own strand: on an
+  // io_context run by several threads or a thread_pool, a handler posted through the task's
+  // executor would otherwise run beside the task's coroutine, racing on its state, clock and
+  // cancellation slot. The owning thread may re-enter (a dispatch that runs inline). cancel()
+  // never waits for it, so two tasks cancelling each other from their handlers cannot deadlock.
+  void enter_handler() noexcept;
+  // Leaves; the owner's last leave first emits a cancellation requested meanwhile.
+  void leave_handler() noexcept;
 
   // Outstanding work held for the task (its bottom frame, the tracked_executor copies that
   // track work): the first holder takes one unit of work on the inner executor's context, the
@@ -107,6 +117,8 @@ class task_record {
   ~task_record() = default;
 
   void sync_work() noexcept;  // makes work_ match work_refs_
+  bool try_enter_handler() noexcept;
+  void emit_pending_cancel();  // call inside the task's handler exclusion
 
   std::atomic<std::size_t> refs_{0};
   vector_clock clock_;
@@ -119,6 +131,10 @@ class task_record {
   std::atomic<task_state> state_{task_state::scheduled};
   std::atomic<bool> leak_reported_{false};
   std::atomic<bool> cancel_requested_{false};
+  std::atomic<bool> cancel_pending_{false};  // requested, not yet emitted
+  std::atomic<std::uintptr_t> handler_owner_{0};  // the thread inside the task's handlers, or 0
+  std::atomic<std::uint32_t> handler_waiters_{0};
+  std::uint32_t handler_depth_ = 0;  // the owner's re-entries; touched by the owner only
   std::atomic<bool> has_waiting_on_{false};  // waiting_on_ is not empty; read without the lock
   std::string waiting_on_;                   // guarded by the core's mutex
   // Kept across reuse on purpose: the cancellation state a task installs stays in it after
@@ -153,7 +169,7 @@ class registry_core {
   std::vector<task_info> snapshot() const;
   std::size_t live_count() const;
   std::chrono::nanoseconds now() const;
-  // Emits terminal cancellation to every live task. Call on the context's thread.
+  // Requests terminal cancellation of every live task. Thread-safe.
   void cancel_all();
 
   // Records into this context's log and publishes to every scoped_finding_capture.
@@ -220,8 +236,14 @@ class task_registry : public asio::execution_context::service {
 // The tracked task whose handler runs on this thread now, or null.
 task_record* current_task();
 
-// True when the calling thread is running `ex`'s execution context now.
+// True when the calling thread is running `ex` now: inside the strand when `ex` is a strand,
+// inside the context's run() for io_context's and thread_pool's executors (any of the threads
+// running it), inside a simulated context's run(). For an executor type none of those, true
+// when a handler of a tracked task on `ex`'s context is running on this thread.
 bool running_in_this_thread(const asio::any_io_executor& ex);
+// True when the calling thread runs any handler of `ex`'s context now (a strand's inner
+// executor's): waiting on `ex` from here could block a thread the context needs.
+bool running_context_in_this_thread(const asio::any_io_executor& ex);
 
 // Marks the calling thread as running `ctx` for its lifetime. Contexts that are not built on
 // Asio's scheduler (the simulator) use it inside their run() so running_in_this_thread() works.

@@ -136,20 +136,15 @@ asio::awaitable<void> task_scope::join() {
 }
 
 void task_scope::cancel() {
+  std::vector<task_ref> live;
   {
     std::lock_guard lock(state_->mutex);
     state_->closed = true;
     state_->cancelled = true;
+    live = state_->live;
   }
-  // Cancellation signals are not thread-safe: emit them on the scope's executor.
-  asio::dispatch(executor_, [st = state_] {
-    std::vector<task_ref> live;
-    {
-      std::lock_guard lock(st->mutex);
-      live = st->live;
-    }
-    for (auto& task : live) task->cancel();
-  });
+  // From this thread: task_record::cancel hands the emission to whoever runs the task.
+  for (auto& task : live) task->cancel();
 }
 
 void task_scope::close() {

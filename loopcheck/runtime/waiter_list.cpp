@@ -8,25 +8,35 @@ namespace loopcheck {
 
 class waiter_list::cancel_handler {
  public:
-  cancel_handler(waiter_list& list, std::uint64_t ticket) : list_(list), ticket_(ticket) {}
+  cancel_handler(std::shared_ptr<liveness> list, std::uint64_t ticket) : list_(std::move(list)), ticket_(ticket) {}
   void operator()(asio::cancellation_type type) {
-    if ((type & (asio::cancellation_type::terminal | asio::cancellation_type::partial)) !=
+    if ((type & (asio::cancellation_type::terminal | asio::cancellation_type::partial)) ==
         asio::cancellation_type::none) {
-      list_.cancel(ticket_);
+      return;
     }
+    // Held while cancelling, so the list cannot be destroyed meanwhile.
+    std::lock_guard lock(list_->mutex);
+    if (list_->list != nullptr) list_->list->cancel(ticket_);
   }
 
  private:
-  waiter_list& list_;
+  std::shared_ptr<liveness> list_;
   std::uint64_t ticket_;
 };
 
 waiter_list::waiter_list(const asio::any_io_executor& ex, std::string label)
-    : executor_(untracked(ex)), core_(task_registry::of(ex).core()), label_(std::move(label)) {
+    : executor_(untracked(ex)),
+      liveness_(std::make_shared<liveness>(this)),
+      core_(task_registry::of(ex).core()),
+      label_(std::move(label)) {
   core_->attach(*this);
 }
 
 waiter_list::~waiter_list() {
+  {
+    std::lock_guard lock(liveness_->mutex);
+    liveness_->list = nullptr;
+  }
   core_->detach(*this);
   abandon();
 }
@@ -51,21 +61,24 @@ void waiter_list::park(handler_type handler, std::uint64_t seen_epoch) {
   }
   const std::uint64_t ticket = next_ticket_++;
   auto slot = handler.get_cancellation_slot();
-  if (slot.is_connected()) slot.template emplace<cancel_handler>(*this, ticket);
+  if (slot.is_connected()) slot.template emplace<cancel_handler>(liveness_, ticket);
   waiters_.push_back({ticket, std::move(handler)});
 }
 
 void waiter_list::complete(std::list<waiter>& batch, boost::system::error_code ec, const vector_clock& notified) {
   for (auto& w : batch) {
-    // A cancelled waiter's slot holds the cancel_handler now running; Asio replaces it later.
-    auto slot = w.handler.get_cancellation_slot();
-    if (!ec && slot.is_connected()) slot.clear();
     // Post through our context, then dispatch to the handler's own executor (a tracked task's
     // executor marks it running, so the wake acquires into that task); any_completion_executor
     // itself cannot be required to never block.
     asio::post(executor_, [h = std::move(w.handler), ec, notified]() mutable {
       const auto handler_ex = asio::get_associated_executor(h);
       asio::dispatch(handler_ex, [h = std::move(h), ec, notified = std::move(notified)]() mutable {
+        // Cleared here, on the waiter's executor, not by the notifier: the slot belongs to the
+        // waiting task, and a cancellation emitted meanwhile (on that task's handler
+        // exclusion) must not race with the clearing. A cancelled waiter's slot holds the
+        // cancel_handler that ran; Asio replaces it later.
+        auto slot = h.get_cancellation_slot();
+        if (!ec && slot.is_connected()) slot.clear();
         acquire_into_current_task(notified);
         std::move(h)(ec);
       });

@@ -59,6 +59,13 @@ class waiter_list {
     handler_type handler;
   };
   class cancel_handler;
+  // Lets a parked waiter's cancellation handler, which may outlive the list (a waiter is
+  // notified, then the list destroyed before the wake runs), find whether the list is alive.
+  struct liveness {
+    explicit liveness(waiter_list* alive) : list(alive) {}
+    std::mutex mutex;
+    waiter_list* list;  // guarded by mutex; null once the list is destroyed
+  };
 
   void park(handler_type handler, std::uint64_t seen_epoch);
   // `notified`: the notifiers' clocks, acquired by each waiter as it wakes.
@@ -66,6 +73,7 @@ class waiter_list {
   void cancel(std::uint64_t ticket);
 
   asio::any_io_executor executor_;
+  std::shared_ptr<liveness> liveness_;
   std::shared_ptr<registry_core> core_;  // outlives the context if this list does
   std::string label_;
   mutable std::mutex mutex_;

@@ -2,8 +2,12 @@
 // flush/close durability, debounce bounds, journal costs, findings for lost writes and
 // wrong threads.
 #include <boost/test/unit_test.hpp>
+#include <atomic>
 #include <chrono>
 #include <thread>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "loopcheck/pdict/errors.hpp"
 #include "loopcheck/pdict/journal_format.hpp"
@@ -204,6 +208,45 @@ BOOST_AUTO_TEST_CASE(a_call_from_another_thread_is_a_wrong_thread_finding) {
   auto closing = asio::co_spawn(ctx, d->close(), asio::use_future);
   ctx.run();
   closing.get();
+  d.reset();
+}
+
+// The way Asio code owns state on a pool: a dict opened on a strand of an io_context run by
+// two threads. A handler inside the strand may call it; one posted to the io_context outside
+// the strand may not, whichever thread runs it (the opener's included).
+BOOST_AUTO_TEST_CASE(a_strand_owned_dict_refuses_calls_from_outside_the_strand) {
+  loopcheck::scoped_finding_capture findings;
+  vfs::sim_vfs fs(tree_with_dict_file(), {});
+  asio::io_context ctx;
+  const asio::any_io_executor strand = asio::make_strand(ctx);
+  auto work = asio::make_work_guard(ctx);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2; ++i) threads.emplace_back([&] { ctx.run(); });
+  auto d = asio::co_spawn(strand, pdict::persistent_dict::open(strand, fs, options_for(persistence_mode::snapshot)),
+                          asio::use_future)
+               .get();
+  constexpr int calls = 16;  // each side, so the outside calls land on both threads
+  std::atomic<int> inside_accepted{0};
+  std::atomic<int> outside_refused{0};
+  for (int i = 0; i < calls; ++i) {
+    asio::post(strand, [&, i] {
+      d->set(fmt::format("inside-{}", i), i);
+      inside_accepted.fetch_add(1);
+    });
+    asio::post(ctx, [&, i] {
+      try {
+        d->set(fmt::format("outside-{}", i), i);
+      } catch (const pdict::wrong_thread_error&) {
+        outside_refused.fetch_add(1);
+      }
+    });
+  }
+  asio::co_spawn(strand, d->close(), asio::use_future).get();
+  work.reset();
+  for (auto& t : threads) t.join();
+  BOOST_TEST(inside_accepted.load() == calls);
+  BOOST_TEST(outside_refused.load() == calls);
+  BOOST_TEST(findings.count(finding_kind::wrong_thread) == static_cast<std::size_t>(calls));
   d.reset();
 }
 

@@ -70,6 +70,16 @@ asio::awaitable<void> cancel_rounds(asio::io_context& ctx, int& slept, int& coun
   }
 }
 
+// Builds a strand and a timer from the task's own executor and hands them out, as code that
+// keeps a connection or a periodic job beyond the task that set it up does.
+asio::awaitable<void> build_from_own_executor(std::optional<asio::strand<asio::any_io_executor>>& strand,
+                                              std::optional<asio::steady_timer>& timer) {
+  const auto ex = co_await asio::this_coro::executor;
+  strand.emplace(ex);
+  timer.emplace(ex);
+  co_return;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(tracked_executor)
@@ -166,6 +176,28 @@ BOOST_AUTO_TEST_CASE(a_finished_task_kept_for_join_is_no_longer_live) {
     }
   });
   BOOST_TEST(rethrown);
+  BOOST_TEST(findings.size() == 0u);
+}
+
+// Objects built from a task's executor outlive the task: their later handlers belong to no
+// task (not the ended one), and the registry counts the task as ended, not live.
+BOOST_AUTO_TEST_CASE(objects_built_from_a_task_executor_do_not_extend_the_task) {
+  loopcheck::scoped_finding_capture findings;
+  asio::io_context ctx;
+  std::optional<asio::strand<asio::any_io_executor>> strand;
+  std::optional<asio::steady_timer> timer;
+  loopcheck::spawn_detached(ctx.get_executor(), "builder", build_from_own_executor(strand, timer));
+  ctx.run();
+  ctx.restart();
+  BOOST_REQUIRE(strand && timer);
+  std::vector<const loopcheck::task_record*> current;
+  asio::post(*strand, [&] { current.push_back(loopcheck::current_task()); });
+  timer->expires_after(std::chrono::milliseconds(1));
+  timer->async_wait([&](boost::system::error_code) { current.push_back(loopcheck::current_task()); });
+  ctx.run();
+  BOOST_TEST(current == std::vector<const loopcheck::task_record*>({nullptr, nullptr}));
+  BOOST_TEST(loopcheck::task_registry::of(ctx).live_count() == 0u);
+  BOOST_TEST(loopcheck::task_registry::of(ctx).snapshot().empty());
   BOOST_TEST(findings.size() == 0u);
 }
 
