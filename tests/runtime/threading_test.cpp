@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <future>
 #include <memory>
 #include <stdexcept>
@@ -16,6 +18,8 @@
 #include <vector>
 
 #include "loopcheck/runtime/clock.hpp"
+#include "loopcheck/runtime/lazy_slot.hpp"
+#include "loopcheck/runtime/serial_queue.hpp"
 #include "loopcheck/runtime/task_scope.hpp"
 #include "loopcheck/runtime/waiter_list.hpp"
 
@@ -95,6 +99,15 @@ asio::awaitable<void> wait_for_notify(loopcheck::waiter_list& list) {
     co_await list.async_wait(seen, asio::use_awaitable);
   }
   throw std::logic_error("a waiter was notified a million times before its cancellation");
+}
+
+struct numbered {
+  int producer;
+  int number;
+};
+
+asio::awaitable<void> produce(loopcheck::serial_queue<numbered>& queue, int producer, int items) {
+  for (int i = 0; i < items; ++i) co_await queue.push({producer, i});
 }
 
 }  // namespace
@@ -181,6 +194,43 @@ BOOST_AUTO_TEST_CASE(notify_from_outside_while_cancelled) {
     ringer.join();
   }
   pool.finish();
+  BOOST_TEST(findings.size() == 0u);
+}
+
+// Producers spawned from several threads push into a small queue (so they block on it) whose
+// consumer runs on the pool: every item arrives once, each producer's in its order.
+BOOST_AUTO_TEST_CASE(a_serial_queue_fed_from_many_threads) {
+  loopcheck::scoped_finding_capture findings;
+  context_on_threads pool(pool_threads);
+  constexpr int producers_per_thread = 4;
+  constexpr int items = 200;
+  std::mutex seen_mutex;
+  std::map<int, std::vector<int>> seen;  // producer → numbers, in arrival order
+  {
+    loopcheck::serial_queue<numbered> queue(pool.context.get_executor(), "numbers", 8,
+                                            [&](numbered item) -> asio::awaitable<void> {
+                                              std::lock_guard lock(seen_mutex);
+                                              seen[item.producer].push_back(item.number);
+                                              co_return;
+                                            });
+    loopcheck::task_scope producers(pool.context.get_executor(), "producers");
+    std::vector<std::thread> spawners;
+    for (int t = 0; t < 3; ++t) {
+      spawners.emplace_back([&, t] {
+        for (int p = 0; p < producers_per_thread; ++p) {
+          producers.spawn("producer", produce(queue, t * producers_per_thread + p, items));
+        }
+      });
+    }
+    for (auto& t : spawners) t.join();
+    wait_for(pool.context.get_executor(), producers.join());
+    wait_for(pool.context.get_executor(), queue.drain());
+  }
+  pool.finish();
+  BOOST_TEST(seen.size() == 3u * producers_per_thread);
+  std::vector<int> in_order(items);
+  for (int i = 0; i < items; ++i) in_order[i] = i;
+  for (const auto& [producer, numbers] : seen) BOOST_TEST(numbers == in_order);
   BOOST_TEST(findings.size() == 0u);
 }
 
