@@ -34,12 +34,14 @@ foreach(id IN LISTS ids)
     continue()  # the master suite, or a suite: only leaves are test cases
   endif()
   set(path "${name_${id}}")
+  set(all_labels ${LABELS} ${labels_${id}})
   set(p "${parent_${id}}")
-  while(DEFINED parent_${p})
+  while(DEFINED parent_${p})  # up to the master suite: a suite's labels are its cases' too
     set(path "${name_${p}}/${path}")
+    list(APPEND all_labels ${labels_${p}})
     set(p "${parent_${p}}")
   endwhile()
-  set(all_labels ${LABELS} ${labels_${id}})
+  list(REMOVE_DUPLICATES all_labels)
   # A case that cannot run here says so (tests/support/skip_test.hpp); ctest shows it Skipped.
   string(APPEND content
     "add_test([=[${PREFIX}.${path}]=] [==[${EXE}]==] [==[--run_test=${path}]==] --log_level=warning --report_level=short)\n"

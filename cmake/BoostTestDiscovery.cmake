@@ -5,7 +5,7 @@
 #   loopcheck_add_boost_tests(TARGET LABELS unit ...)
 #
 # A case's ctest name is <target>.<suite>/<case>; its labels are the target's LABELS plus the
-# case's own Boost.Test labels (`* boost::unit_test::label("slow")`).
+# case's own Boost.Test labels and its suites' (`* boost::unit_test::label("slow")`).
 function(loopcheck_add_boost_tests target)
   cmake_parse_arguments(arg "" "TIMEOUT" "LABELS" ${ARGN})
   if(NOT arg_TIMEOUT)

@@ -8,8 +8,16 @@
 # on each target of the program that includes Asio, or on none; loopcheck's own libraries that
 # include Asio (runtime, sim, vfs, ...) are compiled without it, so a tracked program must not
 # link code of them that instantiates Asio (the fixture and the findings it reads do not).
+#
+# It also force-includes detached_reporting.hpp into the target's C++ sources, so that a coroutine
+# spawned with co_spawn(..., asio::detached) that ends by an exception is an unobserved_exception
+# too. That header includes Asio's async_result and detached headers before the source's first
+# line: an Asio configuration macro (BOOST_ASIO_NO_DEPRECATED, ...) must then be a compile
+# definition of the target, not a #define in a source.
 function(loopcheck_track_asio target)
   target_compile_definitions(${target} PRIVATE
     BOOST_ASIO_CUSTOM_HANDLER_TRACKING="loopcheck/asio_tracking/custom_tracking.hpp")
+  target_compile_options(${target} PRIVATE
+    "$<$<COMPILE_LANGUAGE:CXX>:SHELL:-include loopcheck/asio_tracking/detached_reporting.hpp>")
   target_link_libraries(${target} PRIVATE loopcheck::asio_tracking)
 endfunction()

@@ -16,6 +16,11 @@ std::FILE* open_report_file() {
 }
 }  // namespace
 
+std::chrono::nanoseconds tracking_time() noexcept {
+  static const auto start = std::chrono::steady_clock::now();
+  return std::chrono::steady_clock::now() - start;
+}
+
 void create_report_file() noexcept {
   std::lock_guard lock(report_mutex);
   if (std::FILE* out = open_report_file()) std::fclose(out);

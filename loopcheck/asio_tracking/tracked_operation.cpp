@@ -13,11 +13,6 @@ namespace {
 
 std::atomic<std::uint64_t> last_block_end{0};
 
-std::chrono::steady_clock::time_point process_start() {
-  static const auto start = std::chrono::steady_clock::now();
-  return start;
-}
-
 std::string operation_name(const char* object_type, const char* op_name) {
   return fmt::format("{}.{}", object_type, op_name);
 }
@@ -39,7 +34,7 @@ void report_operation(finding_kind kind, const operation_state& s, std::string_v
             .task_name = operation_name(s.object_type, s.op_name),
             .task_id = s.id,
             .site = resolve_site(s),
-            .time = std::chrono::steady_clock::now() - process_start(),
+            .time = tracking_time(),
             .message = fmt::format("{} ({})", what, chain_text(s))});
   } catch (...) {
     // Out of memory while formatting: a destructor must not throw, and the finding is lost.
@@ -49,7 +44,7 @@ void report_operation(finding_kind kind, const operation_state& s, std::string_v
 }  // namespace
 
 void init() {
-  process_start();
+  tracking_time();
   create_report_file();
 }
 

@@ -2,6 +2,7 @@
 
 #include <cxxabi.h>
 #include <execinfo.h>
+#include <unwind.h>
 
 #include <array>
 #include <cassert>
@@ -125,5 +126,34 @@ std::optional<source_frame> first_user_frame(void* const* addresses, std::size_t
 }
 
 }  // namespace detail
+
+namespace {
+
+struct walk_state {
+  std::size_t frames_left;
+  bool skipped_self = false;  // the first frame unwound is walk_return_addresses's own
+  walk (*visit)(void*, void*);
+  void* data;
+};
+
+_Unwind_Reason_Code visit_frame(_Unwind_Context* context, void* raw) {
+  auto& state = *static_cast<walk_state*>(raw);
+  if (!state.skipped_self) {
+    state.skipped_self = true;
+    return _URC_NO_REASON;
+  }
+  void* address = reinterpret_cast<void*>(_Unwind_GetIP(context));
+  if (address == nullptr || state.frames_left == 0) return _URC_END_OF_STACK;
+  --state.frames_left;
+  return state.visit(address, state.data) == walk::go_on ? _URC_NO_REASON : _URC_END_OF_STACK;
+}
+
+}  // namespace
+
+// Not inlined: its own frame is the one to skip.
+[[gnu::noinline]] void walk_return_addresses(std::size_t max_frames, walk (*visit)(void*, void*), void* data) {
+  walk_state state{max_frames, false, visit, data};
+  _Unwind_Backtrace(visit_frame, &state);
+}
 
 }  // namespace loopcheck

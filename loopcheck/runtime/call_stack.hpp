@@ -32,6 +32,14 @@ std::vector<source_frame> symbolise(void* const* addresses, std::size_t count);
 std::optional<source_frame> first_user_frame(void* const* addresses, std::size_t count);
 }  // namespace detail
 
+// What a visitor of walk_return_addresses wants next.
+enum class walk : bool { stop, go_on };
+
+// Calls visit(return_address, data) for the caller's callers, innermost first, until it returns
+// walk::stop or max_frames were visited. Where the answer is usually a few frames up, this
+// unwinds only those frames, where capture() unwinds its whole capacity.
+void walk_return_addresses(std::size_t max_frames, walk (*visit)(void* return_address, void* data), void* data);
+
 // Unwinding costs per frame, so each use keeps only as many as it needs.
 template <std::size_t CapacityFrames>
 class basic_call_stack {

@@ -28,16 +28,6 @@ std::exception_ptr cancelled_before_start(const task_record& task) {
       boost::system::system_error(asio::error::operation_aborted, "cancelled before it started"));
 }
 
-std::string describe(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "a non-standard exception";
-  }
-}
-
 void report_unobserved(task_record& task, const std::exception_ptr& error, std::string_view context) {
   task.core().record(finding_kind::unobserved_exception, task,
                      fmt::format("{} and nobody retrieved its exception: {}", context, describe(error)));

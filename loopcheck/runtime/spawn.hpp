@@ -11,6 +11,7 @@
 #include <boost/version.hpp>
 
 #include "loopcheck/runtime/asio.hpp"
+#include "loopcheck/runtime/exception_text.hpp"
 #include "loopcheck/runtime/task_registry.hpp"
 
 namespace loopcheck {
@@ -33,7 +34,6 @@ inline constexpr bool portable_task_launch = false;
 inline constexpr bool portable_task_launch = true;
 #endif
 
-std::string describe(const std::exception_ptr& error);
 void report_unobserved(task_record& task, const std::exception_ptr& error, std::string_view context);
 // Null, or the failure of a task whose cancellation came before its cancellation state was
 // connected: it then ends without running. Call on the task's context once it is connected.

@@ -295,7 +295,8 @@ class tracked_executor {
     else with_properties(task_->inner_).execute(std::move(run));
   }
 
-  asio::execution_context& query(asio::execution::context_t) const noexcept {
+  // Not noexcept: the simulator's executor refuses an Asio I/O object asking it (sim/asio_io_guard.hpp).
+  asio::execution_context& query(asio::execution::context_t) const {
     return asio::query(task_->inner_, asio::execution::context);
   }
 

@@ -2,6 +2,7 @@
 
 #include <cassert>
 
+#include "loopcheck/sim/asio_io_guard.hpp"
 #include "loopcheck/sim/sim_context.hpp"
 
 namespace loopcheck::sim {
@@ -35,6 +36,11 @@ sim_executor& sim_executor::operator=(sim_executor&& other) noexcept {
 
 sim_executor::~sim_executor() {
   if (tracks_work()) work_finished();
+}
+
+sim_context& sim_executor::query(asio::execution::context_t) const {
+  refuse_asio_io_object_under_construction();
+  return *context_;
 }
 
 bool sim_executor::running_in_this_thread() const noexcept { return context_->running_in_this_thread(); }

@@ -34,7 +34,9 @@ class sim_executor {
     submit(ready_handler(std::forward<Function>(f)));
   }
 
-  sim_context& query(asio::execution::context_t) const noexcept { return *context_; }
+  // Asio's I/O objects ask this at construction, before they create io_context's services on
+  // the context: one that cannot work here is refused then (asio_io_guard.hpp).
+  sim_context& query(asio::execution::context_t) const;
   asio::execution::blocking_t query(asio::execution::blocking_t) const noexcept {
     return blocking_never() ? asio::execution::blocking_t(asio::execution::blocking.never)
                             : asio::execution::blocking_t(asio::execution::blocking.possibly);

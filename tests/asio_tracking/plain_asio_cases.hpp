@@ -84,4 +84,36 @@ inline void post_to_a_context_never_run() {
   asio::post(context, [] {});
 }
 
+// A detached coroutine ends by an exception: asio::detached drops it.
+inline asio::awaitable<void> fail(const char* why) {
+  const auto executor = co_await asio::this_coro::executor;
+  co_await asio::post(executor, asio::use_awaitable);  // fails after a suspension, as real code does
+  throw std::runtime_error(why);
+}
+inline asio::awaitable<int> fail_with_no_value(const char* why) {
+  co_await fail(why);
+  co_return 0;
+}
+inline asio::awaitable<void> fail_and_catch(const char* why) {
+  try {
+    co_await fail(why);
+  } catch (const std::runtime_error&) {
+  }
+}
+
+// Spawns `coroutine("lost in detached")` with asio::detached and runs the context.
+inline constexpr unsigned detached_spawn_line = __LINE__ + 5;
+template <typename Result>
+void run_detached(asio::awaitable<Result> (*coroutine)(const char*)) {
+  asio::io_context context;
+  auto spawned = coroutine("lost in detached");
+  asio::co_spawn(context, std::move(spawned), asio::detached);
+  context.run();
+}
+
+inline void lose_a_detached_exception() { run_detached(fail); }
+// co_spawn of an awaitable<int>: its completion is void(std::exception_ptr, int).
+inline void lose_a_detached_exception_of_a_value_coroutine() { run_detached(fail_with_no_value); }
+inline void catch_inside_the_detached_coroutine() { run_detached(fail_and_catch); }
+
 }  // namespace plain_asio

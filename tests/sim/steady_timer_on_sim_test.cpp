@@ -49,7 +49,8 @@ asio::awaitable<void> emit_after(std::chrono::seconds delay, asio::cancellation_
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(steady_timer_on_sim)
+// Label io_guard: also run on the portable preset, where only the public-API guard refuses Asio I/O.
+BOOST_AUTO_TEST_SUITE(steady_timer_on_sim, *boost::unit_test::label("io_guard"))
 
 BOOST_AUTO_TEST_CASE(waits_complete_in_virtual_expiry_order_under_every_schedule_without_a_thread) {
   const std::size_t threads_before = sim_test::thread_count();
