@@ -120,41 +120,37 @@ class task_record {
   bool try_enter_handler() noexcept;
   void emit_pending_cancel();  // call inside the task's handler exclusion
 
-  // What every task's life touches comes first (with owner_index, above), so that it shares
-  // two cache lines: a burst of many live tasks visits each record several times after it left
-  // the cache (docs/benchmarks.md, spawn_overhead's burst mode).
   std::atomic<std::size_t> refs_{0};
-  std::atomic<task_state> state_{task_state::scheduled};
-  std::atomic<bool> leak_reported_{false};
-  std::atomic<bool> cancel_requested_{false};
-  std::atomic<bool> cancel_pending_{false};       // requested, not yet emitted
-  std::atomic<bool> has_waiting_on_{false};       // waiting_on_ is not empty; read without the lock
-  std::uint32_t handler_depth_ = 0;               // the owner's re-entries; touched by the owner only
-  std::atomic<std::uintptr_t> handler_owner_{0};  // the thread inside the task's handlers, or 0
-  std::atomic<std::uint32_t> handler_waiters_{0};
-  // inner_'s target when it is an io_context's executor: then handlers and work go to it
-  // directly, without a second round of type erasure (and its allocation) per handler.
-  const asio::io_context::executor_type* io_inner_ = nullptr;
-  std::shared_ptr<registry_core> core_;  // null while the record waits in its registry's pool
-  // The core's live list, from spawn until the last reference goes (a done record stays
-  // linked until then, skipped by state), then (next_ only) its pool. Guarded by its mutex.
-  task_record* prev_ = nullptr;
-  task_record* next_ = nullptr;
   vector_clock clock_;
   std::uint64_t clock_slot_ = 0;  // 0 until the task's first file access
-  // Kept across reuse on purpose: the cancellation state a task installs stays in it after
-  // the task ends, and the next task's state takes its place in the same memory.
-  asio::cancellation_signal cancel_;
-  std::atomic<std::size_t> work_refs_{0};
-
+  std::shared_ptr<registry_core> core_;  // null while the record waits in its registry's pool
   std::uint64_t id_ = 0;
   std::string name_;
   std::source_location site_;
   std::chrono::nanoseconds spawned_at_{0};
-  std::string waiting_on_;       // guarded by the core's mutex
+  std::atomic<task_state> state_{task_state::scheduled};
+  std::atomic<bool> leak_reported_{false};
+  std::atomic<bool> cancel_requested_{false};
+  std::atomic<bool> cancel_pending_{false};       // requested, not yet emitted
+  std::atomic<std::uintptr_t> handler_owner_{0};  // the thread inside the task's handlers, or 0
+  std::atomic<std::uint32_t> handler_waiters_{0};
+  std::uint32_t handler_depth_ = 0;  // the owner's re-entries; touched by the owner only
+  std::atomic<bool> has_waiting_on_{false};  // waiting_on_ is not empty; read without the lock
+  std::string waiting_on_;                   // guarded by the core's mutex
+  // Kept across reuse on purpose: the cancellation state a task installs stays in it after
+  // the task ends, and the next task's state takes its place in the same memory.
+  asio::cancellation_signal cancel_;
   asio::any_io_executor inner_;  // the task's executor, untracked (it holds no work)
+  // inner_'s target when it is an io_context's executor: then handlers and work go to it
+  // directly, without a second round of type erasure (and its allocation) per handler.
+  const asio::io_context::executor_type* io_inner_ = nullptr;
+  std::atomic<std::size_t> work_refs_{0};
   std::atomic_flag work_lock_;
   std::optional<asio::any_io_executor> work_;  // guarded by work_lock_; held while work_refs_ > 0
+  // The core's live list, from spawn until the last reference goes (a done record stays
+  // linked until then, skipped by state), then (next_ only) its pool. Guarded by its mutex.
+  task_record* prev_ = nullptr;
+  task_record* next_ = nullptr;
 };
 
 // The registry's state, shared with records and pending tasks so that findings reported while

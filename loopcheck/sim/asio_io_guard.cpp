@@ -18,33 +18,28 @@ struct asio_object {
   std::string_view service;  // the Asio service the object is built on, as in its frames' names
   std::string_view object;
   std::string_view instead;
-  // It asks for io_context's reactor, so the scheduler guard refuses it where that is compiled in.
-  bool needs_reactor;
 };
 
 constexpr std::array known_objects{
     asio_object{"deadline_timer_service", "an Asio timer (asio::steady_timer, system_timer or deadline_timer)",
                 "use loopcheck::steady_timer (loopcheck/runtime/steady_timer.hpp) or loopcheck::sleep_for, which "
-                "run in virtual time here and in real time on an io_context",
-                true},
+                "run in virtual time here and in real time on an io_context"},
     asio_object{"reactive_socket_service", "an Asio socket (asio::ip::tcp::socket, acceptor or udp::socket)",
                 "the simulator has no network: test socket code on an io_context, or behind an interface the "
-                "simulated test replaces",
-                true},
+                "simulated test replaces"},
     asio_object{"signal_set_service", "an asio::signal_set",
-                "the simulator delivers no signals: keep signal handling out of simulated code", true},
+                "the simulator delivers no signals: keep signal handling out of simulated code"},
     asio_object{"reactive_descriptor_service", "an Asio descriptor (asio::posix::stream_descriptor)",
-                "the simulator has no descriptors: use loopcheck::vfs::file_system (sim_vfs) for files", true},
+                "the simulator has no descriptors: use loopcheck::vfs::file_system (sim_vfs) for files"},
     asio_object{"resolver_service", "an asio::ip::tcp::resolver (or udp::resolver)",
                 "the simulator has no name service: resolve on an io_context, or behind an interface the simulated "
-                "test replaces",
-                false},
+                "test replaces"},
 };
 
 // An Asio I/O object whose service is not in the table; every one of them is built on
 // io_context's internals.
 constexpr asio_object unknown_object{"", "an Asio I/O object that needs io_context's reactor",
-                                     "run it on an io_context, or keep it out of simulated code", true};
+                                     "run it on an io_context, or keep it out of simulated code"};
 
 // Which object's constructor is asking, from the Asio service frames on the stack.
 const asio_object& identify(const deep_call_stack& where) {
@@ -67,11 +62,16 @@ asio::detail::scheduler_task* refuse_reactor(asio::execution_context&) {
 
 // A template, so that a Boost without this constructor discards the call instead of failing.
 template <typename Scheduler>
-void add_refusing_scheduler(asio::execution_context& context) {
+Scheduler* add_refusing_scheduler(asio::execution_context& context) {
   if constexpr (asio_io_guard_active) {
-    // concurrency hint 1: the scheduler is never run; own_thread false: no thread.
-    asio::add_service(context, new Scheduler(context, 1, false, &refuse_reactor));
+    // own_thread false: no thread. Concurrency hint "unsafe": run only by the simulator's
+    // thread, and it tells a resolver not to start its resolver thread (its operations then
+    // fail with operation_not_supported, into this scheduler).
+    auto* scheduler = new Scheduler(context, BOOST_ASIO_CONCURRENCY_HINT_UNSAFE, false, &refuse_reactor);
+    asio::add_service(context, scheduler);
+    return scheduler;
   }
+  return nullptr;
 }
 
 // What one return address says about the query for the execution context in progress.
@@ -169,16 +169,22 @@ const asio_object* object_under_construction() {
 
 }  // namespace
 
-void guard_against_asio_io_objects(asio::execution_context& context) {
-  add_refusing_scheduler<asio::detail::scheduler>(context);
+asio_io_guard::asio_io_guard(asio::execution_context& context)
+    : scheduler_(add_refusing_scheduler<asio::detail::scheduler>(context)) {}
+
+std::size_t asio_io_guard::complete_refused_operations() {
+  if (scheduler_ == nullptr) return 0;
+  boost::system::error_code ignored;
+  const std::size_t ran = scheduler_->poll(ignored);
+  // poll() stops the scheduler when it runs out of work; the next resolve needs it running.
+  scheduler_->restart();
+  return ran;
 }
 
 [[gnu::noinline]] void refuse_asio_io_object_under_construction() {
-  const asio_object* object = object_under_construction();
-  if (object == nullptr) return;
-  // The scheduler guard refuses it a little later, without needing symbol names.
-  if (asio_io_guard_active && object->needs_reactor) return;
-  refuse(*object, deep_call_stack::capture());
+  if constexpr (!asio_io_guard_active) {
+    if (const asio_object* object = object_under_construction()) refuse(*object, deep_call_stack::capture());
+  }
 }
 
 }  // namespace loopcheck::sim

@@ -12,12 +12,15 @@
 //   scheduler's constructor with a thread switch and a task factory (Boost 1.81, checked here);
 //   a version without it, or LOOPCHECK_PORTABLE_IO_GUARD, compiles it out
 //   (asio_io_guard_active is false).
-// - The constructor check (public API): every Asio I/O object asks its executor for its
-//   execution context (asio::query(ex, execution::context)) before use_service; sim_executor
-//   calls refuse_asio_io_object_under_construction() there, which names the object from the
-//   Asio frames above it. It refuses what the scheduler guard cannot see (a resolver asks for no
-//   reactor) and, with that guard compiled out, everything. It needs symbol names: an object
-//   whose constructor is inlined into code without debug information (-g) is not recognised.
+//   A resolver asks for no reactor: its operations fail with operation_not_supported instead
+//   (complete_refused_operations), without starting its resolver thread.
+// - The constructor check (public API), only where the scheduler guard is compiled out: every
+//   Asio I/O object asks its executor for its execution context (asio::query(ex,
+//   execution::context)) before use_service; sim_executor calls
+//   refuse_asio_io_object_under_construction() there, which names the object from the Asio
+//   frames above it. It needs symbol names: an object whose constructor is inlined into code
+//   without debug information (-g) is not recognised. It costs a stack walk per query and one
+//   symbolisation per process, which is why the scheduler guard's path goes without it.
 #include <type_traits>
 
 #include "loopcheck/runtime/asio.hpp"
@@ -32,12 +35,25 @@ inline constexpr bool asio_io_guard_active =
                             asio::detail::scheduler::get_task_func_type>;
 #endif
 
-// Call once, from the context's constructor, before any I/O object can be created on it.
-void guard_against_asio_io_objects(asio::execution_context& context);
+// The scheduler guard a sim_context keeps. Construct it first, before any I/O object can be
+// created on the context.
+class asio_io_guard {
+ public:
+  explicit asio_io_guard(asio::execution_context& context);
 
-// Call from the executor's query for its execution context: throws foreign_io_error when the
-// caller is an Asio I/O object's constructor that the scheduler guard does not refuse. Cheap
-// when it is not: a few frames unwound, each return address symbolised once per process.
+  // Completes what Asio's objects that need no reactor (a resolver) posted to the guard's
+  // scheduler: each fails with operation_not_supported, decided without a resolver thread (the
+  // scheduler's concurrency hint tells the resolver it may start none). Call when nothing else
+  // is ready, so such a wait ends in its error instead of a deadlock. Returns how many ran.
+  std::size_t complete_refused_operations();
+
+ private:
+  asio::detail::scheduler* scheduler_ = nullptr;  // owned by the context; null when compiled out
+};
+
+// Call from the executor's query for its execution context: with the scheduler guard compiled
+// out, throws foreign_io_error when the caller is an Asio I/O object's constructor (a few frames
+// unwound, each return address symbolised once per process); else does nothing.
 void refuse_asio_io_object_under_construction();
 
 }  // namespace loopcheck::sim

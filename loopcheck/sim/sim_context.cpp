@@ -37,7 +37,6 @@ std::uint64_t current_chain() {
 
 sim_context::sim_context(sim_options options)
     : options_(std::move(options)), log_(options_.event_log_capacity_events), ready_(options_.strategy, options_.seed) {
-  guard_against_asio_io_objects(*this);
   clock_ = new sim_clock(*this);
   asio::add_service<clock_service>(*this, clock_);
   faults_ = new fault_points(*this, options_.seed, options_.replay_choices ? &*options_.replay_choices : nullptr);
@@ -108,6 +107,7 @@ run_outcome sim_context::run() {
       clock_->advance_to(*deadline);
       continue;
     }
+    if (io_guard_.complete_refused_operations() != 0) continue;  // a resolve failed: its waiter goes on
     const bool tasks_live = task_registry::of(*this).live_count() != 0;
     return finish(tasks_live ? run_status::deadlock : run_status::completed,
                   "no handler is ready and no timer is pending");

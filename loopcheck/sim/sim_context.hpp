@@ -28,6 +28,7 @@
 #include <fmt/format.h>
 
 #include "loopcheck/runtime/asio.hpp"
+#include "loopcheck/sim/asio_io_guard.hpp"
 #include "loopcheck/sim/event_log.hpp"
 #include "loopcheck/sim/fault_points.hpp"
 #include "loopcheck/sim/ready_queue.hpp"
@@ -99,6 +100,8 @@ class sim_context : public asio::execution_context {
   void run_one();
   run_outcome finish(run_status status, std::string_view reason);
 
+  // First: registered before anything could create an Asio I/O object on this context.
+  asio_io_guard io_guard_{*this};
   sim_options options_;
   event_log log_;
   // Expires when the context is destroyed; file_event_hook holds it weakly.
