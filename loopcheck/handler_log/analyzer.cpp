@@ -1,10 +1,10 @@
 #include "loopcheck/handler_log/analyzer.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <stdexcept>
 
 #include "loopcheck/handler_log/line_reader.hpp"
+#include "loopcheck/runtime/invariant.hpp"
 
 namespace loopcheck::handler_log {
 
@@ -110,7 +110,7 @@ void log_analyzer::create(const log_line& line) {
     return;
   }
   live_.insert_or_assign(op.id, op);
-  assert(live_.size() <= max_live_operations);
+  LOOPCHECK_INVARIANT(live_.size() <= max_live_operations);
   result_.peak_live_operations = std::max<std::uint64_t>(result_.peak_live_operations, live_.size());
 }
 

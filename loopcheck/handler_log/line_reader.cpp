@@ -1,8 +1,9 @@
 #include "loopcheck/handler_log/line_reader.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <istream>
+
+#include "loopcheck/runtime/invariant.hpp"
 
 namespace loopcheck::handler_log {
 
@@ -46,7 +47,7 @@ std::optional<std::string_view> line_reader::next() {
         break;
       }
     }
-    assert(line_.size() <= max_line_bytes);
+    LOOPCHECK_INVARIANT(line_.size() <= max_line_bytes);
     if (overlong) {
       ++overlong_lines_;
       continue;

@@ -8,6 +8,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "loopcheck/runtime/invariant.hpp"
+
 namespace loopcheck::handler_log {
 
 namespace {
@@ -114,7 +116,7 @@ std::vector<finding> to_findings(const analysis& log) {
   std::vector<finding> findings;
   findings.reserve(groups.size());
   for (const auto& g : groups) {
-    assert(!g.roots.empty());
+    LOOPCHECK_INVARIANT(!g.roots.empty());
     const problem& first = problems[g.roots.front()];
     const operation& op = first.op;
     finding f;

@@ -1,9 +1,9 @@
 #include "loopcheck/harness/scenario_run.hpp"
 
 #include "loopcheck/harness/isolated_run.hpp"
+#include "loopcheck/runtime/invariant.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <utility>
 #include <vector>
 
@@ -32,7 +32,7 @@ bool runs_isolated(const scenario& family, const run_spec& spec) {
 
 run_result run_scenario(const scenario& family, const run_spec& spec) {
   if (runs_isolated(family, spec)) return run_isolated(spec, family);
-  assert(current_run == nullptr && "run_scenario does not nest");
+  LOOPCHECK_INVARIANT(current_run == nullptr && "run_scenario does not nest");
   run_state state;
   current_run = &state;
   struct restore {

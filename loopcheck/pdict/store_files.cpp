@@ -1,13 +1,13 @@
 #include "loopcheck/pdict/store_files.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <cerrno>
 #include <charconv>
 #include <fmt/format.h>
 #include <stdexcept>
 
 #include "loopcheck/pdict/errors.hpp"
+#include "loopcheck/runtime/invariant.hpp"
 #include "loopcheck/vfs/error.hpp"
 
 namespace loopcheck::pdict {
@@ -46,7 +46,7 @@ store_files::store_files(std::string snapshot_path) : snapshot_path_(std::move(s
 
 asio::awaitable<void> store_files::durable_replace(vfs::file_system& fs, const std::string& target,
                                                    std::string_view bytes) {
-  assert(target == snapshot_path_ || target == journal_path_);
+  LOOPCHECK_INVARIANT(target == snapshot_path_ || target == journal_path_);
   const std::string temp = fmt::format("{}.tmp-{}", snapshot_path_, next_temp_++);
   std::exception_ptr failure;
   try {
@@ -94,7 +94,7 @@ asio::awaitable<void> store_files::remove_stale_temps(vfs::file_system& fs) {
 }
 
 asio::awaitable<std::string> store_files::free_corrupt_name(vfs::file_system& fs, const std::string& path) {
-  assert(path == snapshot_path_ || path == journal_path_);
+  LOOPCHECK_INVARIANT(path == snapshot_path_ || path == journal_path_);
   // Named after the file itself, so the evidence says whether it was the snapshot or the journal.
   const std::string prefix = path.substr(directory_ == "/" ? 1 : directory_.size() + 1) + ".corrupt-";
   std::uint64_t highest = 0;

@@ -5,12 +5,13 @@
 #include <unwind.h>
 
 #include <array>
-#include <cassert>
 #include <cstdint>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <memory>
 #include <string_view>
+
+#include "loopcheck/runtime/invariant.hpp"
 
 #if __has_include(<backtrace.h>) && defined(LOOPCHECK_HAVE_LIBBACKTRACE)
 #include <backtrace.h>
@@ -86,7 +87,7 @@ namespace detail {
 // Not inlined: its own frame is the one to drop, whatever the optimiser does with the callers.
 [[gnu::noinline]] std::size_t capture_return_addresses(void** addresses, std::size_t capacity) noexcept {
   constexpr std::size_t max_capacity = 64;
-  assert(capacity <= max_capacity);
+  LOOPCHECK_INVARIANT(capacity <= max_capacity);
   std::array<void*, max_capacity + 1> taken;
   const int count = ::backtrace(taken.data(), static_cast<int>(capacity + 1));
   std::size_t size = 0;

@@ -1,7 +1,8 @@
 #include "loopcheck/runtime/steady_timer.hpp"
 
 #include <algorithm>
-#include <cassert>
+
+#include "loopcheck/runtime/invariant.hpp"
 
 namespace loopcheck {
 
@@ -54,12 +55,12 @@ std::size_t steady_timer::expires_after(duration expiry_after) {
 steady_timer::time_point steady_timer::expiry() const { return real_ ? real_->expiry() : virtual_expiry_; }
 
 void steady_timer::park(clock_service::timer_handler handler) {
-  assert(virtual_clock_ != nullptr);
+  LOOPCHECK_INVARIANT(virtual_clock_ != nullptr);
   // Waits that completed since are forgotten here, so a timer awaited in a loop stays small.
   std::erase_if(virtual_waits_, [this](std::uint64_t sequence) {
     return !virtual_clock_->timer_pending({virtual_deadline(), sequence});
   });
-  assert(virtual_waits_.size() < capacity_waits && "waits on one timer overflow: a runaway program");
+  LOOPCHECK_INVARIANT(virtual_waits_.size() < capacity_waits && "waits on one timer overflow: a runaway program");
   virtual_waits_.push_back(virtual_clock_->park_timer(std::move(handler), virtual_deadline()).sequence);
 }
 

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cassert>
+
+#include "loopcheck/runtime/invariant.hpp"
 
 namespace loopcheck {
 
@@ -43,7 +44,7 @@ void vector_clock::join(const vector_clock& other) {
 }
 
 void vector_clock::tick(std::uint64_t slot) {
-  assert(slot != 0);
+  LOOPCHECK_INVARIANT(slot != 0);
   const auto it = find_slot(entries_, slot);
   if (it != entries_.end() && it->first == slot) {
     ++it->second;

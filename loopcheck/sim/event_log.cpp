@@ -1,13 +1,13 @@
 #include "loopcheck/sim/event_log.hpp"
 
-#include <cassert>
-
 #include <fmt/args.h>
+
+#include "loopcheck/runtime/invariant.hpp"
 
 namespace loopcheck::sim {
 
 event_log::event_log(std::size_t capacity_events) : capacity_events_(capacity_events), hash_(fnv1a_offset_basis) {
-  assert(capacity_events_ > 0);
+  LOOPCHECK_INVARIANT(capacity_events_ > 0);
 }
 
 event_log::~event_log() {
@@ -25,7 +25,7 @@ std::vector<event_log::chunk>& event_log::spare_chunks() {
 
 const event_log::entry& event_log::at(std::uint64_t index) const {
   const std::size_t slot = index % capacity_events_;
-  assert(slot < allocated_entries_);
+  LOOPCHECK_INVARIANT(slot < allocated_entries_);
   return chunks_[slot / chunk_entries][slot % chunk_entries];
 }
 
@@ -58,7 +58,7 @@ event_log::entry& event_log::begin(std::chrono::nanoseconds time, std::string_vi
 }
 
 std::uint64_t& event_log::next_arg(entry& e, arg_type type) {
-  assert(e.arg_count < max_args);
+  LOOPCHECK_INVARIANT(e.arg_count < max_args);
   const std::size_t a = e.arg_count++;
   e.types[a] = type;
   // The type is part of the identity: 1 and true, or 1 and "1", are different events.
@@ -76,7 +76,7 @@ void event_log::add(entry& e, std::string_view text) {
 void event_log::finish(entry& e) {
   hash_ = hash_word(e.arg_count, hash_);
   ++total_events_;
-  assert(allocated_entries_ <= capacity_events_);
+  LOOPCHECK_INVARIANT(allocated_entries_ <= capacity_events_);
 }
 
 std::vector<sim_event> event_log::recent() const {

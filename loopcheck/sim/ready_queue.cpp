@@ -1,8 +1,9 @@
 #include "loopcheck/sim/ready_queue.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <set>
+
+#include "loopcheck/runtime/invariant.hpp"
 
 namespace loopcheck::sim {
 
@@ -12,7 +13,7 @@ constexpr std::uint64_t own_chain_bit = std::uint64_t{1} << 63;
 
 // m distinct values from [0, n), sorted (Floyd's sampling: exactly m draws).
 std::vector<std::uint64_t> sample_distinct(sim_random& random, std::uint64_t m, std::uint64_t n) {
-  assert(m <= n);
+  LOOPCHECK_INVARIANT(m <= n);
   std::set<std::uint64_t> chosen;
   for (std::uint64_t j = n - m; j < n; ++j) {
     const std::uint64_t t = random.below(j + 1);
@@ -25,19 +26,19 @@ std::vector<std::uint64_t> sample_distinct(sim_random& random, std::uint64_t m, 
 ready_queue::ready_queue(const strategy_options& options, std::uint64_t seed)
     : options_(options), random_(mix64(seed ^ 0x5c4ed01e5c4ed01eULL)) {
   if (options_.kind == strategy_kind::pct) {
-    assert(options_.pct_depth >= 1 && options_.pct_horizon_steps >= 1);
+    LOOPCHECK_INVARIANT(options_.pct_depth >= 1 && options_.pct_horizon_steps >= 1);
     const std::uint64_t changes = std::min<std::uint64_t>(options_.pct_depth - 1, options_.pct_horizon_steps);
     pct_change_steps_ = sample_distinct(random_, changes, options_.pct_horizon_steps);
   }
 }
 
 std::uint64_t ready_queue::chain_key(std::uint64_t chain, std::uint64_t sequence) {
-  assert((chain & own_chain_bit) == 0 && (sequence & own_chain_bit) == 0);
+  LOOPCHECK_INVARIANT((chain & own_chain_bit) == 0 && (sequence & own_chain_bit) == 0);
   return chain != no_chain ? chain : (own_chain_bit | sequence);
 }
 
 std::uint64_t ready_queue::push(ready_handler handler, std::uint64_t chain) {
-  assert(entries_.size() < capacity_handlers && "ready queue overflow: a runaway program");
+  LOOPCHECK_INVARIANT(entries_.size() < capacity_handlers && "ready queue overflow: a runaway program");
   const std::uint64_t sequence = next_sequence_++;
   const std::uint64_t key = chain_key(chain, sequence);
   if (options_.kind == strategy_kind::pct && !pct_priority_.contains(key)) {
@@ -69,7 +70,7 @@ std::size_t ready_queue::choose_pct(std::uint64_t step) {
 }
 
 ready_choice ready_queue::pick(std::uint64_t step) {
-  assert(!entries_.empty());
+  LOOPCHECK_INVARIANT(!entries_.empty());
   std::size_t index = 0;
   switch (options_.kind) {
     case strategy_kind::fifo: index = 0; break;
@@ -80,12 +81,12 @@ ready_choice ready_queue::pick(std::uint64_t step) {
 }
 
 ready_choice ready_queue::pick_index(std::uint64_t index) {
-  assert(!entries_.empty());
+  LOOPCHECK_INVARIANT(!entries_.empty());
   return take(static_cast<std::size_t>(std::min<std::uint64_t>(index, entries_.size() - 1)));
 }
 
 ready_choice ready_queue::take(std::size_t index) {
-  assert(index < entries_.size());
+  LOOPCHECK_INVARIANT(index < entries_.size());
   const std::size_t ready_count = entries_.size();
   ready_entry entry = std::move(entries_[index]);
   entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(index));
@@ -94,7 +95,7 @@ ready_choice ready_queue::take(std::size_t index) {
 }
 
 ready_entry ready_queue::take_oldest() {
-  assert(!entries_.empty());
+  LOOPCHECK_INVARIANT(!entries_.empty());
   return take(0).entry;
 }
 

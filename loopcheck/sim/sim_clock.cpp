@@ -1,9 +1,9 @@
 #include "loopcheck/sim/sim_clock.hpp"
 
-#include <cassert>
 #include <fmt/format.h>
 #include <limits>
 
+#include "loopcheck/runtime/invariant.hpp"
 #include "loopcheck/runtime/task_registry.hpp"
 #include "loopcheck/sim/sim_context.hpp"
 
@@ -38,7 +38,7 @@ asio::awaitable<void> sim_clock::sleep_for(asio::any_io_executor, std::chrono::n
 }
 
 clock_service::timer_id sim_clock::park_timer(timer_handler handler, std::chrono::nanoseconds deadline) {
-  assert(timers_.size() < capacity_timers && "timer queue overflow: a runaway program");
+  LOOPCHECK_INVARIANT(timers_.size() < capacity_timers && "timer queue overflow: a runaway program");
   const timer_key key{deadline, next_sequence_++};
   const std::uint64_t chain = current_chain();
   if (task_record* task = current_task()) {
@@ -57,7 +57,7 @@ std::optional<std::chrono::nanoseconds> sim_clock::next_deadline() const {
 }
 
 void sim_clock::advance_to(std::chrono::nanoseconds time) {
-  assert(time >= now_ && "virtual time never goes back");
+  LOOPCHECK_INVARIANT(time >= now_ && "virtual time never goes back");
   if (time == now_) return;
   now_ = time;
   context_.record_eventf("time", "{}ns", time.count());

@@ -1,11 +1,11 @@
 #include "loopcheck/sim/sim_context.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <fmt/format.h>
 #include <string>
 #include <utility>
 
+#include "loopcheck/runtime/invariant.hpp"
 #include "loopcheck/runtime/task_registry.hpp"
 #include "loopcheck/sim/asio_io_guard.hpp"
 #include "loopcheck/sim/asio_thread_frame.hpp"
@@ -76,8 +76,8 @@ void sim_context::submit(ready_handler handler, std::uint64_t chain) {
 }
 
 run_outcome sim_context::run() {
-  assert(!running_ && "sim_context::run() is not re-entrant");
-  assert(accepting_);
+  LOOPCHECK_INVARIANT(!running_ && "sim_context::run() is not re-entrant");
+  LOOPCHECK_INVARIANT(accepting_);
   running_context_guard guard(*this);
   asio_thread_frame asio_frame;
   struct running_flag {

@@ -1,7 +1,7 @@
 #include "loopcheck/sim/sim_executor.hpp"
 
-#include <cassert>
 
+#include "loopcheck/runtime/invariant.hpp"
 #include "loopcheck/sim/asio_io_guard.hpp"
 #include "loopcheck/sim/sim_context.hpp"
 
@@ -54,7 +54,7 @@ void sim_executor::submit(ready_handler handler) const { context_->submit(std::m
 void sim_executor::work_started() const noexcept { ++context_->outstanding_work_; }
 
 void sim_executor::work_finished() const noexcept {
-  assert(context_->outstanding_work_ > 0);
+  LOOPCHECK_INVARIANT(context_->outstanding_work_ > 0);
   --context_->outstanding_work_;
 }
 

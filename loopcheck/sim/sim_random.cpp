@@ -1,6 +1,6 @@
 #include "loopcheck/sim/sim_random.hpp"
 
-#include <cassert>
+#include "loopcheck/runtime/invariant.hpp"
 
 namespace loopcheck::sim {
 
@@ -26,21 +26,20 @@ std::uint64_t sim_random::next() {
 }
 
 std::uint64_t sim_random::below(std::uint64_t bound) {
-  assert(bound > 0);
+  LOOPCHECK_INVARIANT(bound > 0);
   // Reject the top partial copy of [0, bound) so every residue is equally likely. At least
   // half of all values are accepted, so the expected number of draws is below two.
   const std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
   constexpr int max_draws = 128;  // failing 128 coin flips in a row means a broken generator
-  for (int draw = 0; draw < max_draws; ++draw) {
+  for (int draw = 0;; ++draw) {
+    LOOPCHECK_INVARIANT(draw < max_draws && "sim_random::below: rejection sampling did not terminate");
     const std::uint64_t x = next();
     if (x < limit) return x % bound;
   }
-  assert(false && "sim_random::below: rejection sampling did not terminate");
-  return 0;
 }
 
 bool sim_random::chance(double probability) {
-  assert(probability >= 0.0 && probability <= 1.0);
+  LOOPCHECK_INVARIANT(probability >= 0.0 && probability <= 1.0);
   return unit_interval(next()) < probability;
 }
 

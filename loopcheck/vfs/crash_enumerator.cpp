@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <cassert>
 #include <exception>
+
+#include "loopcheck/runtime/invariant.hpp"
 
 namespace loopcheck::vfs {
 
@@ -20,8 +21,8 @@ std::string crash_enumeration_report::summary() const {
 
 crash_enumeration_report enumerate_crash_states(const sim_vfs& recorded, const crash_enumeration_options& options,
                                                 const crash_invariant& invariant) {
-  assert(options.max_states_per_point >= 1);
-  assert(invariant);
+  LOOPCHECK_INVARIANT(options.max_states_per_point >= 1);
+  LOOPCHECK_INVARIANT(invariant);
   const auto log = recorded.log();
   crash_enumeration_report report;
   for (std::size_t crash_point = 0; crash_point <= log.size(); ++crash_point) {

@@ -3,8 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cassert>
 #include <vector>
+
+#include "loopcheck/runtime/invariant.hpp"
 
 namespace loopcheck::vfs {
 
@@ -25,7 +26,7 @@ class seeded_random {
   bool coin() { return (next() & 1) != 0; }
   // Uniform enough in [0, bound) for choosing among a handful of outcomes.
   std::uint64_t below(std::uint64_t bound) {
-    assert(bound > 0);
+    LOOPCHECK_INVARIANT(bound > 0);
     return next() % bound;
   }
 
@@ -45,14 +46,14 @@ bool is_lost(const operation& op, std::size_t crash_point) {
 // of file read as zeros or, when `garbage_tail`, as garbage.
 void apply_torn_write(file_tree& tree, const operation& op, std::uint64_t block_size_bytes, bool garbage_tail,
                       seeded_random& random) {
-  assert(op.kind == operation_kind::write);
+  LOOPCHECK_INVARIANT(op.kind == operation_kind::write);
   const std::uint64_t old_size_bytes = tree.size_of(op.node);
   const std::uint64_t end_bytes = op.offset_bytes + op.data.size();
   if (end_bytes > old_size_bytes) tree.resize(op.node, end_bytes);
-  [[maybe_unused]] const std::uint64_t block_count = op.data.size() / block_size_bytes + 2;
+  const std::uint64_t block_count = op.data.size() / block_size_bytes + 2;
   std::uint64_t block_begin = op.offset_bytes;
   for (std::uint64_t block = 0; block_begin < end_bytes; ++block) {
-    assert(block < block_count);
+    LOOPCHECK_INVARIANT(block < block_count);
     const std::uint64_t block_end = std::min(end_bytes, (block_begin / block_size_bytes + 1) * block_size_bytes);
     if (random.coin()) {
       tree.write(op.node, block_begin,
@@ -99,7 +100,7 @@ crash_choice nth_crash_choice(std::uint64_t base_seed, std::size_t crash_point, 
 }
 
 std::size_t volatile_operation_count(std::span<const operation> log, std::size_t crash_point) {
-  assert(crash_point <= log.size());
+  LOOPCHECK_INVARIANT(crash_point <= log.size());
   std::size_t count = 0;
   for (std::size_t i = 0; i < crash_point; ++i) {
     const operation& op = log[i];
@@ -113,7 +114,7 @@ std::size_t volatile_operation_count(std::span<const operation> log, std::size_t
 
 file_tree crash_state(const file_tree& base, std::span<const operation> log, std::size_t crash_point,
                       const crash_choice& choice) {
-  assert(crash_point <= log.size());
+  LOOPCHECK_INVARIANT(crash_point <= log.size());
   const auto ops = log.first(crash_point);
 
   std::size_t directory_op_count = 0;

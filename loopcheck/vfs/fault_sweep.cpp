@@ -1,12 +1,12 @@
 #include "loopcheck/vfs/fault_sweep.hpp"
 
-#include <cassert>
+#include "loopcheck/runtime/invariant.hpp"
 
 namespace loopcheck::vfs {
 
 fault_sweep_result sweep_faults(const file_tree& initial, const fault_sweep_options& options,
                                 const std::function<void(sim_vfs& fs, std::size_t fail_at_operation)>& workload) {
-  assert(workload);
+  LOOPCHECK_INVARIANT(workload);
   fault_sweep_result result;
   for (std::size_t fail_at_operation = 1; fail_at_operation <= options.max_runs; ++fail_at_operation) {
     sim_vfs fs(initial, {.profile = options.profile,

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <cassert>
 #include <cerrno>
 
+#include "loopcheck/runtime/invariant.hpp"
 #include "loopcheck/vfs/error.hpp"
 
 namespace loopcheck::vfs {
@@ -44,13 +44,13 @@ file_tree::file_tree() { add_inode(root_inode, true); }
 
 const file_tree::inode& file_tree::at(inode_id node) const {
   auto found = inodes_.find(node);
-  assert(found != inodes_.end());
+  LOOPCHECK_INVARIANT(found != inodes_.end());
   return found->second;
 }
 
 file_tree::inode& file_tree::at(inode_id node) {
   auto found = inodes_.find(node);
-  assert(found != inodes_.end());
+  LOOPCHECK_INVARIANT(found != inodes_.end());
   return found->second;
 }
 
@@ -113,9 +113,10 @@ std::string file_tree::describe() const {
   // Depth-first over reachable directories; a tree is acyclic, so each inode is visited once
   // and the walk ends after at most inodes_.size() visits.
   std::vector<std::pair<std::string, inode_id>> pending{{"", root_inode}};
-  [[maybe_unused]] std::size_t visits = 0;
+  std::size_t visits = 0;
   while (!pending.empty()) {
-    assert(++visits <= inodes_.size());
+    ++visits;
+    LOOPCHECK_INVARIANT(visits <= inodes_.size());
     auto [prefix, directory] = std::move(pending.back());
     pending.pop_back();
     for (auto it = at(directory).entries.rbegin(); it != at(directory).entries.rend(); ++it) {
@@ -149,32 +150,32 @@ inode_id file_tree::next_inode_id() const { return inodes_.rbegin()->first + 1; 
 
 void file_tree::add_inode(inode_id node, bool is_directory) {
   auto [it, inserted] = inodes_.try_emplace(node);
-  assert(inserted);
+  LOOPCHECK_INVARIANT(inserted);
   it->second.is_directory = is_directory;
 }
 
 void file_tree::link(inode_id directory, const std::string& name, inode_id node) {
-  assert(has_inode(node));
+  LOOPCHECK_INVARIANT(has_inode(node));
   inode& parent = at(directory);
-  assert(parent.is_directory);
+  LOOPCHECK_INVARIANT(parent.is_directory);
   parent.entries[name] = node;
 }
 
 void file_tree::unlink(inode_id directory, const std::string& name) {
-  [[maybe_unused]] std::size_t erased = at(directory).entries.erase(name);
-  assert(erased == 1);
+  const std::size_t erased = at(directory).entries.erase(name);
+  LOOPCHECK_INVARIANT(erased == 1);
 }
 
 void file_tree::write(inode_id node, std::uint64_t offset_bytes, std::string_view bytes) {
   inode& file = at(node);
-  assert(!file.is_directory);
+  LOOPCHECK_INVARIANT(!file.is_directory);
   if (file.data.size() < offset_bytes + bytes.size()) file.data.resize(offset_bytes + bytes.size(), '\0');
   file.data.replace(offset_bytes, bytes.size(), bytes);
 }
 
 void file_tree::resize(inode_id node, std::uint64_t size_bytes) {
   inode& file = at(node);
-  assert(!file.is_directory);
+  LOOPCHECK_INVARIANT(!file.is_directory);
   file.data.resize(size_bytes, '\0');
 }
 
@@ -182,7 +183,7 @@ void file_tree::drop_unreachable() {
   std::map<inode_id, inode> reachable;
   std::vector<inode_id> pending{root_inode};
   while (!pending.empty()) {
-    assert(reachable.size() <= inodes_.size());
+    LOOPCHECK_INVARIANT(reachable.size() <= inodes_.size());
     inode_id node = pending.back();
     pending.pop_back();
     auto& kept = reachable[node] = std::move(at(node));

@@ -1,16 +1,17 @@
 #include "loopcheck/vfs/in_flight_calls.hpp"
 
-#include <cassert>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
+
+#include "loopcheck/runtime/invariant.hpp"
 
 namespace loopcheck::vfs {
 
 void call_ledger::begin_call() {
   std::lock_guard lock(mutex_);
   // A call started on a context that is being destroyed has a caller that cannot await it.
-  assert(!shutting_down_);
+  LOOPCHECK_INVARIANT(!shutting_down_);
   ++calls_in_flight_;
 }
 
@@ -21,7 +22,7 @@ bool call_ledger::caller_alive() {
 
 void call_ledger::end_call(std::unique_ptr<pending_completion> completion) {
   std::lock_guard lock(mutex_);
-  assert(calls_in_flight_ > 0);
+  LOOPCHECK_INVARIANT(calls_in_flight_ > 0);
   --calls_in_flight_;
   if (shutting_down_) {
     undelivered_.push_back(std::move(completion));

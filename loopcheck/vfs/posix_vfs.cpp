@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cassert>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -14,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "loopcheck/runtime/foreign_io.hpp"
+#include "loopcheck/runtime/invariant.hpp"
 #include "loopcheck/vfs/blocking_call.hpp"
 #include "loopcheck/vfs/error.hpp"
 
@@ -41,7 +41,7 @@ auto retry_eintr(Call call) {
 
 class unique_fd {
  public:
-  explicit unique_fd(int fd) : fd_(fd) { assert(fd >= 0); }
+  explicit unique_fd(int fd) : fd_(fd) { LOOPCHECK_INVARIANT(fd >= 0); }
   unique_fd(const unique_fd&) = delete;
   unique_fd& operator=(const unique_fd&) = delete;
   // The fallback for error paths, which already throw the first error, and for reads: a read's
@@ -70,7 +70,7 @@ void write_fully(int fd, const std::string& path, std::string_view operation, st
   std::size_t written_bytes = 0;
   // Each iteration writes at least one byte or throws: at most data.size() iterations.
   for (std::size_t iteration = 0; written_bytes < data.size(); ++iteration) {
-    assert(iteration < data.size());
+    LOOPCHECK_INVARIANT(iteration < data.size());
     const char* chunk = data.data() + written_bytes;
     const std::size_t chunk_bytes = data.size() - written_bytes;
     ssize_t result = retry_eintr([&]() -> ssize_t {
@@ -108,7 +108,7 @@ void fsync_or_throw(const unique_fd& fd, const std::string& path, std::string_vi
 posix_vfs::posix_vfs() : posix_vfs(options{}) {}
 
 posix_vfs::posix_vfs(options opts) : options_(std::move(opts)), pool_(options_.thread_count) {
-  assert(options_.thread_count > 0);
+  LOOPCHECK_INVARIANT(options_.thread_count > 0);
 }
 
 posix_vfs::~posix_vfs() { pool_.join(); }
@@ -296,7 +296,7 @@ namespace {
 // Owns the descriptor that carries the OFD lock; closing it releases the lock.
 class posix_lock final : public file_lock {
  public:
-  explicit posix_lock(int fd) : fd_(fd) { assert(fd >= 0); }
+  explicit posix_lock(int fd) : fd_(fd) { LOOPCHECK_INVARIANT(fd >= 0); }
   ~posix_lock() override { ::close(fd_); }
   posix_lock(const posix_lock&) = delete;
   posix_lock& operator=(const posix_lock&) = delete;

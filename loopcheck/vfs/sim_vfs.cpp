@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <cassert>
 #include <cerrno>
 #include <stdexcept>
 
+#include "loopcheck/runtime/invariant.hpp"
 #include "loopcheck/vfs/error.hpp"
 
 namespace loopcheck::vfs {
@@ -35,7 +35,7 @@ sim_vfs::sim_vfs(options opts) : sim_vfs(file_tree{}, std::move(opts)) {}
 
 sim_vfs::sim_vfs(file_tree durable_base, options opts)
     : options_(std::move(opts)), base_(std::move(durable_base)), live_(base_), next_inode_(base_.next_inode_id()) {
-  assert(!options_.fault || options_.fault->fail_at_operation >= 1);
+  LOOPCHECK_INVARIANT(!options_.fault || options_.fault->fail_at_operation >= 1);
 }
 
 void sim_vfs::emit(std::string_view kind, std::string_view detail) const {

@@ -1,8 +1,11 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <sstream>
 
 #include "loopcheck/harness/campaign.hpp"
@@ -36,13 +39,27 @@ std::vector<std::string> cells_of(std::string_view line) {
   return cells;
 }
 
-harness::campaign_result campaign(std::vector<harness::target> targets, std::uint64_t seeds, int jobs) {
+harness::campaign_result campaign(std::vector<harness::target> targets, std::vector<std::uint64_t> seeds, int jobs,
+                                  std::map<std::string, std::int64_t> option_overrides = {}) {
   harness::campaign_spec spec;
   spec.targets = std::move(targets);
-  spec.seeds.resize(seeds);
-  std::iota(spec.seeds.begin(), spec.seeds.end(), 0);
+  spec.seeds = std::move(seeds);
   spec.jobs = jobs;
+  spec.option_overrides = std::move(option_overrides);
   return harness::run_campaign(spec);
+}
+
+// Seeds 0 .. seeds − 1.
+harness::campaign_result campaign(std::vector<harness::target> targets, std::uint64_t seeds, int jobs) {
+  std::vector<std::uint64_t> list(seeds);
+  std::iota(list.begin(), list.end(), 0);
+  return campaign(std::move(targets), std::move(list), jobs);
+}
+
+std::vector<std::string> formatted(const std::vector<loopcheck::finding>& findings) {
+  std::vector<std::string> lines;
+  for (const auto& f : findings) lines.push_back(loopcheck::format(f));
+  return lines;
 }
 
 // Writes the JUnit report of `result` to `path`, checks it against the JUnit schema with
@@ -77,10 +94,80 @@ BOOST_AUTO_TEST_CASE(references_stay_silent_and_bug_variants_are_caught) {
 }
 
 BOOST_AUTO_TEST_CASE(results_do_not_depend_on_the_number_of_jobs) {
-  const auto one = campaign({target_of("ordered-saves", "task-per-save")}, 16, 1);
-  const auto four = campaign({target_of("ordered-saves", "task-per-save")}, 16, 4);
-  BOOST_TEST(one.targets[0].seeds_with_findings == four.targets[0].seeds_with_findings);
-  BOOST_TEST(one.targets[0].first_replay_token == four.targets[0].first_replay_token);
+  // With two batches, task-per-save is caught on some seeds and silent on others (seeds 0 and 1
+  // among them). The seeds are handed out from the middle (12 .. 23, then 0 .. 11), so the
+  // lowest failing seed, which the campaign must report, is neither the first nor the last
+  // failing run to finish with one job: counts, first failure and its findings all depend on
+  // merging each seed's result by its seed, whichever worker finishes first.
+  const auto target = target_of("ordered-saves", "task-per-save");
+  const std::map<std::string, std::int64_t> overrides{{"batches", 2}};
+  std::vector<std::uint64_t> seeds(24);
+  std::iota(seeds.begin(), seeds.end(), 0);
+  std::rotate(seeds.begin(), seeds.begin() + 12, seeds.end());
+
+  // What the campaign must report, from each seed run on its own, in hand-out order.
+  harness::run_spec run;
+  run.family = "ordered-saves";
+  run.variant = target.variant.name;
+  std::string error;
+  BOOST_REQUIRE_MESSAGE(harness::resolve_options(*target.family, overrides, run.options, error), error);
+  std::uint64_t seeds_with_findings = 0;
+  std::uint64_t seeds_caught = 0;
+  std::optional<harness::run_spec> lowest_failing;
+  std::vector<std::string> lowest_failing_findings;
+  std::optional<std::size_t> first_caught_index;
+  std::vector<std::uint64_t> failing_in_hand_out_order;
+  for (std::size_t index = 0; index < seeds.size(); ++index) {
+    run.seed = seeds[index];
+    const auto outcome = harness::run_scenario(*target.family, run);
+    if (outcome.findings.empty()) continue;
+    ++seeds_with_findings;
+    failing_in_hand_out_order.push_back(run.seed);
+    if (!lowest_failing || run.seed < lowest_failing->seed) {
+      lowest_failing = run;
+      lowest_failing_findings = formatted(outcome.findings);
+    }
+    const auto& caught_by = target.variant.caught_by;
+    if (std::any_of(outcome.findings.begin(), outcome.findings.end(),
+                    [&](const auto& f) { return std::find(caught_by.begin(), caught_by.end(), f.kind) != caught_by.end(); })) {
+      ++seeds_caught;
+      if (!first_caught_index) first_caught_index = index;
+    }
+  }
+  // The premise: outcomes differ per seed, and the lowest failing seed is handed out neither
+  // first nor last among the failing ones.
+  BOOST_REQUIRE(lowest_failing.has_value());
+  BOOST_REQUIRE(seeds_with_findings < seeds.size());
+  BOOST_REQUIRE(first_caught_index.has_value());
+  BOOST_REQUIRE(failing_in_hand_out_order.front() != lowest_failing->seed);
+  BOOST_REQUIRE(failing_in_hand_out_order.back() != lowest_failing->seed);
+
+  constexpr std::array job_counts{1, 2, 4};
+  std::vector<harness::target_result> results;
+  for (int jobs : job_counts) results.push_back(campaign({target}, seeds, jobs, overrides).targets.at(0));
+  const auto& serial = results.front();
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& t = results[i];
+    BOOST_TEST_CONTEXT("jobs " << job_counts[i]) {
+      BOOST_TEST(t.seeds_run == seeds.size());
+      BOOST_TEST(t.seeds_with_findings == seeds_with_findings);
+      BOOST_TEST(t.seeds_caught == seeds_caught);
+      BOOST_TEST(t.seeds_needed == *first_caught_index + 1);
+      BOOST_REQUIRE(t.first_seed_with_findings.has_value());
+      BOOST_TEST(*t.first_seed_with_findings == lowest_failing->seed);
+      BOOST_TEST(t.first_replay_token == harness::to_replay_token(*lowest_failing, *target.family));
+      BOOST_TEST(formatted(t.first_findings) == lowest_failing_findings, boost::test_tools::per_element());
+      BOOST_TEST(t.minimal_replay_token == serial.minimal_replay_token);
+      BOOST_TEST((t.probes == serial.probes));
+      BOOST_TEST((t.faults_reached == serial.faults_reached));
+      BOOST_TEST((t.faults_fired == serial.faults_fired));
+      // Sums of doubles, added in the order runs finish: equal up to rounding.
+      BOOST_REQUIRE(t.metric_sums.size() == serial.metric_sums.size());
+      for (const auto& [name, sum] : serial.metric_sums) {
+        BOOST_TEST(t.metric_sums.at(name) == sum, boost::test_tools::tolerance(1e-9));
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_replay_token_reproduces_its_run_exactly) {
