@@ -1,12 +1,12 @@
 #include "loopcheck/runtime/task_registry.hpp"
 
-#include <cassert>
 #include <fmt/format.h>
 #include <optional>
 #include <ostream>
 #include <thread>
 
 #include "loopcheck/runtime/clock.hpp"
+#include "loopcheck/runtime/invariant.hpp"
 #include "loopcheck/runtime/waiter_list.hpp"
 
 namespace loopcheck {
@@ -97,7 +97,7 @@ void task_record::enter_handler() noexcept {
 }
 
 void task_record::leave_handler() noexcept {
-  assert(handler_owner_.load(std::memory_order_relaxed) == this_thread_token() && handler_depth_ > 0);
+  LOOPCHECK_INVARIANT(handler_owner_.load(std::memory_order_relaxed) == this_thread_token() && handler_depth_ > 0);
   if (--handler_depth_ > 0) return;
   // Each round emits what a cancel() racing with the previous round's leave requested, so the
   // rounds are bounded by the cancel() calls made meanwhile.
@@ -159,13 +159,13 @@ std::ostream& operator<<(std::ostream& out, task_state state) { return out << to
 registry_core::registry_core(clock_service* clock) : clock_(clock) {}
 
 registry_core::~registry_core() {
-  assert(head_ == nullptr && "a live record holds its core");
+  LOOPCHECK_INVARIANT(head_ == nullptr);  // a live record holds its core
   while (pool_ != nullptr) delete std::exchange(pool_, pool_->next_);
 }
 
 task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any_io_executor& ex, std::string_view name,
                             std::source_location site) {
-  assert(self.get() == this);
+  LOOPCHECK_INVARIANT(self.get() == this);
   // Untracked: a record may outlive its task (a failure kept for join()), and must not keep
   // the context's run() from returning meanwhile. (io_context's plain executor is untracked
   // by its type: the common case skips the conversion.)
@@ -193,7 +193,7 @@ task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any
   record->cancel_requested_.store(false, std::memory_order_relaxed);
   record->inner_ = std::move(inner);
   record->io_inner_ = record->inner_.target<asio::io_context::executor_type>();
-  assert(record->prev_ == nullptr);  // cleared when it left the live list
+  LOOPCHECK_INVARIANT(record->prev_ == nullptr);  // cleared when it left the live list
   record->next_ = head_;
   if (head_ != nullptr) head_->prev_ = record;
   head_ = record;
@@ -203,7 +203,7 @@ task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any
 void registry_core::recycle(task_record& record) noexcept {
   // Every owner ends a task (mark_done, on_frame_destroyed) before dropping it, so the live
   // list's readers, which skip done tasks, never take a reference to a record going back.
-  assert(record.state() == task_state::done && record.work_refs_.load() == 0 && !record.work_);
+  LOOPCHECK_INVARIANT(record.state() == task_state::done && record.work_refs_.load() == 0 && !record.work_);
   // Drop what refers to the task's context; keep the strings' capacity and the signal.
   record.io_inner_ = nullptr;
   record.inner_ = asio::any_io_executor();

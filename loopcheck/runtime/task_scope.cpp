@@ -1,12 +1,12 @@
 #include "loopcheck/runtime/task_scope.hpp"
 
-#include <cassert>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <mutex>
 #include <vector>
 
 #include "loopcheck/runtime/happens_before.hpp"
+#include "loopcheck/runtime/invariant.hpp"
 #include "loopcheck/runtime/waiter_list.hpp"
 
 namespace loopcheck {
@@ -99,7 +99,7 @@ void task_scope::done_callback::operator()(task_record& task, std::exception_ptr
     std::lock_guard lock(scope->mutex);
     auto& live = scope->live;
     const std::size_t i = task.owner_index;
-    assert(i < live.size() && live[i].get() == &task);
+    LOOPCHECK_INVARIANT(i < live.size() && live[i].get() == &task);
     if (error && !(scope->cancelled && is_cancellation(error))) scope->failures.push_back({live[i], error});
     live[i] = std::move(live.back());
     live[i]->owner_index = i;
@@ -115,7 +115,7 @@ asio::awaitable<void> task_scope::join() {
   // Joiners are notified only when the last live task ends and a closed scope admits no new
   // task, so one wake-up suffices; the bound guards that invariant.
   for (int round = 0;; ++round) {
-    assert(round < 2);
+    LOOPCHECK_INVARIANT(round < 2);
     const auto seen = st->joiners.epoch();
     if (st->live_count() == 0) break;
     co_await st->joiners.async_wait(seen, asio::use_awaitable);

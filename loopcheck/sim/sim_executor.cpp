@@ -1,6 +1,5 @@
 #include "loopcheck/sim/sim_executor.hpp"
 
-
 #include "loopcheck/runtime/invariant.hpp"
 #include "loopcheck/sim/asio_io_guard.hpp"
 #include "loopcheck/sim/sim_context.hpp"
