@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "reading_command.hpp"
 #include "loopcheck/handler_log/analyzer.hpp"
 #include "loopcheck/handler_log/to_findings.hpp"
 #include "loopcheck/runner/command_line.hpp"
@@ -28,12 +29,6 @@ namespace {
 namespace runner = loopcheck::runner;
 
 constexpr std::string_view stdin_name = "-";
-
-// A problem the user can fix (a missing log, one that is not a handler-tracking log): exit 2.
-class input_error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct analyzed_log {
   std::string name;
@@ -99,17 +94,15 @@ void write_summary(std::ostream& out, const std::vector<analyzed_log>& logs) {
 }  // namespace
 
 CLI::App* add_analyze_command(CLI::App& app, analyze_options& options) {
-  auto* analyze = app.add_subcommand(
-      "analyze",
+  return add_reading_command(
+      app, "analyze",
       "Read Asio handler-tracking logs (BOOST_ASIO_ENABLE_HANDLER_TRACKING on stderr; - for stdin): operations "
-      "pending at the end, destroyed without being invoked, or left by exception; exit 1 when there are any");
-  analyze->add_option("logs", options.logs, "Handler-tracking logs to read, each on its own")->required();
-  analyze->add_option("--report", options.reports, "Write a report FORMAT:PATH (text, json, junit; repeatable)");
-  return analyze;
+      "pending at the end, destroyed without being invoked, or left by exception; exit 1 when there are any",
+      "Handler-tracking logs to read, each on its own", options);
 }
 
 int run_analyze_command(const analyze_options& options, std::istream& stdin_log, std::ostream& out, std::ostream& err) {
-  try {
+  return run_reading_command("analyze", err, [&] {
     const auto& names = options.logs;
     const auto reports = runner::open_report_files(options.reports);
     // Every log is opened before any is read: a typo fails at once.
@@ -134,12 +127,7 @@ int run_analyze_command(const analyze_options& options, std::istream& stdin_log,
     runner::write_report_files(reports, result, harness::verdict_rule::gate,
                                [&](std::ostream& text) { write_summary(text, logs); });
     return result.findings() == 0 ? runner::exit_ok : runner::exit_findings;
-  } catch (const input_error& e) {
-    fmt::print(err, "loopcheck analyze: {}\n", e.what());
-  } catch (const runner::report_spec_error& e) {
-    fmt::print(err, "loopcheck analyze: {}\n", e.what());
-  }
-  return runner::exit_usage;
+  });
 }
 
 }  // namespace loopcheck::cli

@@ -1,18 +1,15 @@
 #pragma once
-// `loopcheck analyze LOG... [--report FORMAT:PATH]...`: Asio's handler-tracking text
+// `loopcheck analyze LOG... [--report FORMAT:PATH]... [--source-root DIR]`: Asio's handler-tracking text
 // (BOOST_ASIO_ENABLE_HANDLER_TRACKING) read back as findings (loopcheck/handler_log).
 #include <CLI/CLI.hpp>
 #include <iosfwd>
-#include <string>
-#include <vector>
+
+#include "reading_command.hpp"
 
 namespace loopcheck::cli {
 
-// What the command line gives `analyze`; it must outlive parsing.
-struct analyze_options {
-  std::vector<std::string> logs;     // file names; "-" is standard input
-  std::vector<std::string> reports;  // FORMAT:PATH
-};
+// What the command line gives `analyze` (logs: file names, "-" for standard input).
+using analyze_options = reading_options;
 
 // Adds `analyze` to `app`, filling `options`; main asks the result whether it was parsed.
 CLI::App* add_analyze_command(CLI::App& app, analyze_options& options);

@@ -1,4 +1,5 @@
 cmake_policy(SET CMP0057 NEW)  # IN_LIST
+include(${CMAKE_CURRENT_LIST_DIR}/LoopcheckSanitizerLogs.cmake)
 # Run by loopcheck_add_boost_tests after a build: turns `EXE --list_content=DOT` into add_test lines.
 execute_process(COMMAND "${EXE}" --list_content=DOT
   OUTPUT_VARIABLE out ERROR_VARIABLE dot RESULT_VARIABLE rc)
@@ -42,10 +43,11 @@ foreach(id IN LISTS ids)
     set(p "${parent_${p}}")
   endwhile()
   list(REMOVE_DUPLICATES all_labels)
+  loopcheck_sanitizer_log_property(environment "${SANITIZER_LOG_DIR}" "${PREFIX}.${path}")
   # A case that cannot run here says so (tests/support/skip_test.hpp); ctest shows it Skipped.
   string(APPEND content
     "add_test([=[${PREFIX}.${path}]=] [==[${EXE}]==] [==[--run_test=${path}]==] --log_level=warning --report_level=short)\n"
-    "set_tests_properties([=[${PREFIX}.${path}]=] PROPERTIES LABELS [==[${all_labels}]==] TIMEOUT ${TIMEOUT} WORKING_DIRECTORY [==[${WORKDIR}]==] SKIP_REGULAR_EXPRESSION [==[loopcheck-test-skipped: ]==])\n")
+    "set_tests_properties([=[${PREFIX}.${path}]=] PROPERTIES LABELS [==[${all_labels}]==] TIMEOUT ${TIMEOUT} WORKING_DIRECTORY [==[${WORKDIR}]==] SKIP_REGULAR_EXPRESSION [==[loopcheck-test-skipped: ]==]${environment})\n")
   math(EXPR count "${count} + 1")
 endforeach()
 if(count EQUAL 0)

@@ -6,6 +6,8 @@
 #
 # A case's ctest name is <target>.<suite>/<case>; its labels are the target's LABELS plus the
 # case's own Boost.Test labels and its suites' (`* boost::unit_test::label("slow")`).
+include(${CMAKE_CURRENT_LIST_DIR}/LoopcheckSanitizerLogs.cmake)
+
 function(loopcheck_add_boost_tests target)
   cmake_parse_arguments(arg "" "TIMEOUT" "LABELS" ${ARGN})
   if(NOT arg_TIMEOUT)
@@ -21,6 +23,7 @@ function(loopcheck_add_boost_tests target)
       -D "LABELS=${arg_LABELS}"
       -D "TIMEOUT=${arg_TIMEOUT}"
       -D "WORKDIR=${CMAKE_CURRENT_BINARY_DIR}"
+      -D "SANITIZER_LOG_DIR=${LOOPCHECK_SANITIZER_LOG_DIR}"
       -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/BoostTestDiscoverScript.cmake"
     BYPRODUCTS "${ctest_file}"
     VERBATIM)
@@ -34,4 +37,5 @@ function(loopcheck_add_boost_tests target)
     "  set_tests_properties(${target}.NOT_BUILT PROPERTIES WILL_FAIL TRUE)\n"
     "endif()\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${include_file}")
+  loopcheck_sanitizer_logs_for_directory()
 endfunction()

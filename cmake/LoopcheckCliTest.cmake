@@ -4,6 +4,8 @@
 # an environment with ENV added, and checks its exit code, a text its standard error must
 # contain and regular expressions its standard output must match. Pass the regular expressions
 # as separate arguments (a quoted list would arrive as one expression).
+include(${CMAKE_CURRENT_LIST_DIR}/LoopcheckSanitizerLogs.cmake)
+
 function(loopcheck_cli_test)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;PROGRAM;EXIT;STDERR" "ARGS;STDOUT;ENV;LABELS")
   if(NOT arg_PROGRAM)
@@ -17,4 +19,5 @@ function(loopcheck_cli_test)
     COMMAND ${CMAKE_COMMAND} -D "CMD=$<TARGET_FILE:${arg_PROGRAM}>;${arg_ARGS}" -D "EXPECT_RC=${arg_EXIT}"
       -D "EXPECT_STDERR=${arg_STDERR}" -D "EXPECT_STDOUT=${arg_STDOUT}" -P ${PROJECT_SOURCE_DIR}/cmake/ExpectExit.cmake)
   set_tests_properties(${arg_NAME} PROPERTIES LABELS "${arg_LABELS}" ENVIRONMENT "${arg_ENV}")
+  loopcheck_sanitizer_logs_for_directory()
 endfunction()

@@ -35,5 +35,6 @@ install(FILES
   ${CMAKE_CURRENT_LIST_DIR}/BoostTestDiscoverScript.cmake
   ${CMAKE_CURRENT_LIST_DIR}/LoopcheckScenarioRunner.cmake
   ${CMAKE_CURRENT_LIST_DIR}/LoopcheckScenarioDiscover.cmake
+  ${CMAKE_CURRENT_LIST_DIR}/LoopcheckSanitizerLogs.cmake
   ${CMAKE_CURRENT_LIST_DIR}/LoopcheckTrackAsio.cmake
   DESTINATION ${config_destination})

@@ -1,5 +1,6 @@
 # Run by loopcheck_add_scenario_tests after a build: `RUNNER list --json` becomes one add_test
 # per family and variant.
+include(${CMAKE_CURRENT_LIST_DIR}/LoopcheckSanitizerLogs.cmake)
 execute_process(COMMAND "${RUNNER}" list --json OUTPUT_VARIABLE listing RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "scenario discovery: ${RUNNER} list --json failed (${rc})")
@@ -25,9 +26,10 @@ foreach(f RANGE ${last_family})
       set(kind_label reference)
     endif()
     set(name "${PREFIX}.${family}/${variant}")
+    loopcheck_sanitizer_log_property(environment "${SANITIZER_LOG_DIR}" "${name}")
     string(APPEND content
       "add_test([=[${name}]=] [==[${RUNNER}]==] selftest [==[${family}]==] --variant [==[${variant}]==] --seeds ${SEEDS})\n"
-      "set_tests_properties([=[${name}]=] PROPERTIES LABELS [==[${LABELS};${kind_label}]==] TIMEOUT ${TIMEOUT})\n")
+      "set_tests_properties([=[${name}]=] PROPERTIES LABELS [==[${LABELS};${kind_label}]==] TIMEOUT ${TIMEOUT}${environment})\n")
   endforeach()
 endforeach()
 file(WRITE "${OUT}" "${content}")

@@ -66,6 +66,7 @@ function(loopcheck_add_scenario_tests)
       -D "SEEDS=${arg_SEEDS}"
       -D "LABELS=${arg_LABELS}"
       -D "TIMEOUT=${arg_TIMEOUT}"
+      -D "SANITIZER_LOG_DIR=${LOOPCHECK_SANITIZER_LOG_DIR}"
       -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/LoopcheckScenarioDiscover.cmake"
     BYPRODUCTS "${ctest_file}"
     VERBATIM)

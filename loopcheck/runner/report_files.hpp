@@ -1,6 +1,8 @@
 #pragma once
-// `--report FORMAT:PATH` (text, json, junit; repeatable), as every command that writes reports
-// takes it: run, merge, selftest and analyze.
+// `--report FORMAT:PATH` (text, json, junit, sarif; repeatable) and `--source-root DIR`, as every
+// command that writes reports takes them: run, replay, merge, selftest, analyze and
+// sanitizer-report.
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <iosfwd>
 #include <stdexcept>
@@ -8,12 +10,28 @@
 #include <vector>
 
 #include "loopcheck/harness/reports.hpp"
+#include "loopcheck/harness/sarif_report.hpp"
 
 namespace loopcheck::runner {
 
+// What the command line gives: it must outlive parsing.
+struct report_options {
+  std::vector<std::string> specs;  // FORMAT:PATH
+  std::string source_root;         // SARIF locations are relative to it; empty: the working directory
+};
+
+// Adds --report and --source-root to `command`, filling `options`. A --source-root that is not
+// an existing directory is a usage error at parse time.
+void add_report_options(CLI::App& command, report_options& options);
+
 struct report_file {
-  std::string format;  // text, json, junit
+  std::string format;  // text, json, junit, sarif
   std::string path;
+};
+
+struct report_plan {
+  std::vector<report_file> files;
+  harness::sarif_settings sarif;
 };
 
 // A bad FORMAT:PATH or an unwritable path: a usage error (exit 2).
@@ -22,13 +40,13 @@ class report_spec_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Parses FORMAT:PATH and opens each path for writing before any work is done, so an
+// Parses each FORMAT:PATH and opens each path for writing before any work is done, so an
 // unwritable path fails fast (exit 2) and nothing runs for nothing.
-std::vector<report_file> open_report_files(const std::vector<std::string>& specs);
+report_plan open_report_files(const report_options& options);
 
-// JSON and JUnit through harness/reports.hpp; the text report is the command's own summary,
-// written by `write_text`. Throws std::runtime_error when a file cannot be written.
-void write_report_files(const std::vector<report_file>& files, const harness::campaign_result& result,
-                        harness::verdict_rule rule, const std::function<void(std::ostream&)>& write_text);
+// JSON, JUnit and SARIF through harness; the text report is the command's own summary, written
+// by `write_text`. Throws std::runtime_error when a file cannot be written.
+void write_report_files(const report_plan& plan, const harness::campaign_result& result, harness::verdict_rule rule,
+                        const std::function<void(std::ostream&)>& write_text);
 
 }  // namespace loopcheck::runner

@@ -32,15 +32,15 @@ struct usage_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::vector<report_file> parse_reports(const std::vector<std::string>& specs) {
+report_plan parse_reports(const report_options& options) {
   try {
-    return open_report_files(specs);
+    return open_report_files(options);
   } catch (const report_spec_error& e) {
     throw usage_error(e.what());
   }
 }
 
-void write_reports(const std::vector<report_file>& reports, const harness::campaign_result& result,
+void write_reports(const report_plan& reports, const harness::campaign_result& result,
                    harness::verdict_rule rule) {
   write_report_files(reports, result, rule, [&](std::ostream& out) { harness::write_text(out, result, rule); });
 }
@@ -79,6 +79,28 @@ harness::progress_callback progress_reporter() {
       fmt::print(stderr, "progress: {}/{} runs, {:.0f} runs/s, {} with findings\n", done, planned, rate, findings);
     }
   };
+}
+
+// The reports' shape for one replayed run: its target, run once, with its findings.
+harness::campaign_result replay_as_campaign(const harness::run_spec& spec, const std::string& token,
+                                            const harness::run_result& run, const std::string& program) {
+  harness::target_result t;
+  t.family = spec.family;
+  t.variant = spec.variant;
+  t.seeds_run = 1;
+  t.seeds_with_findings = run.findings.empty() ? 0 : 1;
+  if (!run.findings.empty()) t.first_seed_with_findings = spec.seed;
+  t.first_findings = run.findings;
+  t.first_replay_token = token;
+  t.probes = run.probes;
+  t.faults_reached = run.faults_reached;
+  t.faults_fired = run.faults_fired;
+  t.metric_sums = run.metrics;
+  harness::campaign_result result;
+  result.runner_program = program;
+  result.runs = 1;
+  result.targets.push_back(std::move(t));
+  return result;
 }
 
 // "90s", "10m", "2h" (or plain seconds).
@@ -139,7 +161,7 @@ scenario_commands::scenario_commands(CLI::App& app, std::string program) : progr
   run_->add_option("--mode", mode_, "sim or real")->check(CLI::IsMember({"sim", "real"}));
   run_->add_option("--jobs", jobs_, "Worker threads")->check(CLI::Range(1, 256));
   run_->add_option("--option", options_, "Scenario option override name=integer (repeatable)");
-  run_->add_option("--report", reports_, "Write a report FORMAT:PATH (text, json, junit; repeatable)");
+  add_report_options(*run_, reports_);
   run_->add_option("--shard", shard_,
                    "Run shard K of N (K/N, 1-based; default from GitLab, CircleCI, Buildkite or a Kubernetes "
                    "Indexed Job's variables)");
@@ -152,10 +174,11 @@ scenario_commands::scenario_commands(CLI::App& app, std::string program) : progr
 
   replay_ = app.add_subcommand("replay", "Re-run exactly one run from its replay token, with a determinism check");
   replay_->add_option("token", token_, "family/variant/seed/strategy/mode[/options]")->required();
+  add_report_options(*replay_, reports_);
 
   merge_ = app.add_subcommand("merge", "Combine JSON reports of shards into one result; exit 1 when it has findings");
   merge_->add_option("reports", inputs_, "JSON reports written by run --report json:PATH")->required();
-  merge_->add_option("--report", reports_, "Write a report FORMAT:PATH (text, json, junit; repeatable)");
+  add_report_options(*merge_, reports_);
 
   selftest_ = app.add_subcommand("selftest", "Prove the harness: references stay silent, every bug variant is caught");
   selftest_->add_option("family", families_, "Families to check (default: all)");
@@ -164,7 +187,7 @@ scenario_commands::scenario_commands(CLI::App& app, std::string program) : progr
                         "Seeds a reference must stay silent on, and the budget to catch a bug variant (default 40)")
       ->check(CLI::Range(1ull, 10'000'000ull));
   selftest_->add_option("--jobs", jobs_, "Worker threads")->check(CLI::Range(1, 256));
-  selftest_->add_option("--report", reports_, "Write a report FORMAT:PATH (text, json, junit; repeatable)");
+  add_report_options(*selftest_, reports_);
 
   // Not for people: the child process of a run isolated for its sanitizer report
   // (harness/isolated_run.hpp). Hidden from --help.
@@ -276,6 +299,7 @@ int scenario_commands::replay() {
   std::string error;
   const auto spec = harness::parse_replay_token(token_, error);
   if (!spec) throw usage_error(error);
+  const auto reports = parse_reports(reports_);
   const auto* family = harness::scenario_registry::instance().find(spec->family);
   const auto first = harness::run_scenario(*family, *spec);
   fmt::print("replay {}: {} finding(s), event hash {:016x}, {} steps\n", token_, first.findings.size(), first.event_hash,
@@ -284,6 +308,8 @@ int scenario_commands::replay() {
     fmt::print("  {}\n", format(f));
     if (!f.evidence.empty()) fmt::print("{}\n", f.evidence);  // replay is where a reader wants it whole
   }
+  const auto result = replay_as_campaign(*spec, token_, first, program_);
+  write_reports(reports, result, harness::verdict_rule::gate);
   // Only a simulated run is determined by its token; a real-mode run races real threads and may
   // differ from one run to the next, so checking it would only make replay flaky.
   if (spec->mode == harness::run_mode::real) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "loopcheck/harness/scenario.hpp"
+#include "loopcheck/runner/report_files.hpp"
 
 namespace loopcheck::runner {
 
@@ -47,7 +48,7 @@ class scenario_commands {
   std::string strategy_ = "random";
   std::string mode_ = "sim";
   int jobs_ = 1;
-  std::vector<std::string> reports_;
+  report_options reports_;
   std::vector<std::string> options_;
   std::string shard_;
   std::uint64_t shard_total_ = 0;
