@@ -99,7 +99,7 @@ lazy_slot::~lazy_slot() {
     error = std::exchange(state_->first_error, nullptr);
     failed = std::move(state_->failed_task);
   }
-  if (running) running->report_leak(fmt::format("lazy slot '{}' was destroyed while its task ran (drain() it first)", state_->name));
+  if (running) running->report_abandoned(fmt::format("lazy slot '{}' was destroyed while its task ran (drain() it first)", state_->name));
   if (waiting) {
     auto core = task_registry::of(state_->executor).core();
     core->record(finding{finding_kind::unawaited_task, state_->name, 0, waiting->site, core->now(),

@@ -80,22 +80,25 @@ void task_record::on_frame_destroyed() {
   const task_state state = this->state();
   if (state == task_state::done) return;
   if (state == task_state::scheduled) {
-    core_->record(finding_kind::orphan_spawn, *this,
-                  "never started: its execution context was stopped or destroyed before running it");
+    report_abandoned("its execution context was stopped or destroyed before running it");
   } else {
     std::string why = "destroyed while suspended, never resumed";
     {
       std::lock_guard lock(core_->mutex_);
       if (!waiting_on_.empty()) why += fmt::format(" (waiting on {})", waiting_on_);
     }
-    report_leak(why);
+    report_abandoned(why);
   }
   state_.store(task_state::done, std::memory_order_release);
 }
 
-void task_record::report_leak(std::string_view why) {
-  if (leak_reported_.exchange(true, std::memory_order_acq_rel)) return;
-  core_->record(finding_kind::leaked_task, *this, std::string(why));
+void task_record::report_abandoned(std::string_view why) {
+  if (abandonment_reported_.exchange(true, std::memory_order_acq_rel)) return;
+  if (state() == task_state::scheduled) {
+    core_->record(finding_kind::orphan_spawn, *this, fmt::format("never started: {}", why));
+  } else {
+    core_->record(finding_kind::leaked_task, *this, std::string(why));
+  }
 }
 
 void task_record::set_waiting_on(std::string_view what) {
@@ -141,7 +144,7 @@ task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any
   if (clock_ != nullptr) last_now_ = clock_->now();
   record->spawned_at_ = last_now_;
   record->state_.store(task_state::scheduled, std::memory_order_relaxed);
-  record->leak_reported_.store(false, std::memory_order_relaxed);
+  record->abandonment_reported_.store(false, std::memory_order_relaxed);
   record->cancel_requested_.store(false, std::memory_order_relaxed);
   record->inner_ = std::move(inner);
   record->io_inner_ = record->inner_.target<asio::io_context::executor_type>();

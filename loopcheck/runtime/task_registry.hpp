@@ -65,8 +65,9 @@ class task_record {
   // Called when the task's coroutine frame is destroyed: a frame destroyed before it finished
   // is an orphan (never started) or a leak (started, then abandoned while suspended).
   void on_frame_destroyed();
-  // Records a leaked_task finding once, however many owners notice.
-  void report_leak(std::string_view why);
+  // Reports a task abandoned before it finished, once however many owners notice: an
+  // orphan_spawn if it never started, else a leaked_task. `why` says what abandoned it.
+  void report_abandoned(std::string_view why);
 
   void set_waiting_on(std::string_view what);
   // Requests terminal cancellation. Call on the task's context (where its cancellation state
@@ -117,7 +118,7 @@ class task_record {
   std::source_location site_;
   std::chrono::nanoseconds spawned_at_{0};
   std::atomic<task_state> state_{task_state::scheduled};
-  std::atomic<bool> leak_reported_{false};
+  std::atomic<bool> abandonment_reported_{false};
   std::atomic<bool> cancel_requested_{false};
   std::atomic<bool> has_waiting_on_{false};  // waiting_on_ is not empty; read without the lock
   std::string waiting_on_;                   // guarded by the core's mutex
