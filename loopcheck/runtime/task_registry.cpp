@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "loopcheck/runtime/clock.hpp"
+#include "loopcheck/runtime/registry_directory.hpp"
 #include "loopcheck/runtime/waiter_list.hpp"
 
 namespace loopcheck {
@@ -145,6 +146,7 @@ task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any
   record->spawned_at_ = last_now_;
   record->state_.store(task_state::scheduled, std::memory_order_relaxed);
   record->abandonment_reported_.store(false, std::memory_order_relaxed);
+  record->background_service_.store(false, std::memory_order_relaxed);
   record->cancel_requested_.store(false, std::memory_order_relaxed);
   record->inner_ = std::move(inner);
   record->io_inner_ = record->inner_.target<asio::io_context::executor_type>();
@@ -189,7 +191,9 @@ std::vector<task_info> registry_core::snapshot() const {
   std::vector<task_info> out;
   for (const task_record* r = head_; r != nullptr; r = r->next_) {
     const auto state = r->state();
-    if (state != task_state::done) out.push_back({r->id_, r->name_, r->site_, state, t - r->spawned_at_, r->waiting_on_});
+    if (state != task_state::done) {
+      out.push_back({r->id_, r->name_, r->site_, state, t - r->spawned_at_, r->waiting_on_, r->background_service()});
+    }
   }
   return out;
 }
@@ -229,7 +233,9 @@ void registry_core::record(finding_kind kind, const task_record& task, std::stri
 
 task_registry::task_registry(asio::execution_context& ctx)
     : asio::execution_context::service(ctx),
-      core_(std::make_shared<registry_core>(&asio::use_service<clock_service>(ctx))) {}
+      core_(std::make_shared<registry_core>(&asio::use_service<clock_service>(ctx))) {
+  enlist_registry(core_);
+}
 
 task_registry::~task_registry() {
   std::lock_guard lock(core_->mutex_);

@@ -35,6 +35,7 @@ struct task_info {
   task_state state = task_state::scheduled;
   std::chrono::nanoseconds age{0};
   std::string waiting_on;  // empty unless parked in a loopcheck wait
+  bool background_service = false;  // runtime/background_service.hpp
 };
 
 class registry_core;
@@ -68,6 +69,11 @@ class task_record {
   // Reports a task abandoned before it finished, once however many owners notice: an
   // orphan_spawn if it never started, else a leaked_task. `why` says what abandoned it.
   void report_abandoned(std::string_view why);
+
+  // A deliberate background service may outlive the test case that started it
+  // (runtime/background_service.hpp).
+  bool background_service() const { return background_service_.load(std::memory_order_relaxed); }
+  void mark_background_service() { background_service_.store(true, std::memory_order_relaxed); }
 
   void set_waiting_on(std::string_view what);
   // Requests terminal cancellation. Call on the task's context (where its cancellation state
@@ -119,6 +125,7 @@ class task_record {
   std::chrono::nanoseconds spawned_at_{0};
   std::atomic<task_state> state_{task_state::scheduled};
   std::atomic<bool> abandonment_reported_{false};
+  std::atomic<bool> background_service_{false};
   std::atomic<bool> cancel_requested_{false};
   std::atomic<bool> has_waiting_on_{false};  // waiting_on_ is not empty; read without the lock
   std::string waiting_on_;                   // guarded by the core's mutex
