@@ -81,7 +81,10 @@ void task_record::on_frame_destroyed() {
   const task_state state = this->state();
   if (state == task_state::done) return;
   if (state == task_state::scheduled) {
-    report_abandoned("its execution context was stopped or destroyed before running it");
+    if (!abandonment_reported_.exchange(true, std::memory_order_acq_rel)) {  // unless an owner reported it
+      core_->record(finding_kind::orphan_spawn, *this,
+                    "never started: its execution context was stopped or destroyed before running it");
+    }
   } else {
     std::string why = "destroyed while suspended, never resumed";
     {
@@ -95,11 +98,7 @@ void task_record::on_frame_destroyed() {
 
 void task_record::report_abandoned(std::string_view why) {
   if (abandonment_reported_.exchange(true, std::memory_order_acq_rel)) return;
-  if (state() == task_state::scheduled) {
-    core_->record(finding_kind::orphan_spawn, *this, fmt::format("never started: {}", why));
-  } else {
-    core_->record(finding_kind::leaked_task, *this, std::string(why));
-  }
+  core_->record(finding_kind::leaked_task, *this, std::string(why));
 }
 
 void task_record::set_waiting_on(std::string_view what) {

@@ -66,8 +66,8 @@ class task_record {
   // Called when the task's coroutine frame is destroyed: a frame destroyed before it finished
   // is an orphan (never started) or a leak (started, then abandoned while suspended).
   void on_frame_destroyed();
-  // Reports a task abandoned before it finished, once however many owners notice: an
-  // orphan_spawn if it never started, else a leaked_task. `why` says what abandoned it.
+  // Reports a leaked_task (an owner abandoned the task, started or not), unless the task was
+  // reported already, leaked or orphaned: one finding per task. `why` says what abandoned it.
   void report_abandoned(std::string_view why);
 
   // A deliberate background service may outlive the test case that started it
