@@ -22,6 +22,7 @@ std::string_view to_string(finding_kind kind) {
     case finding_kind::invariant: return "invariant";
     case finding_kind::sanitizer_report: return "sanitizer_report";
     case finding_kind::file_race: return "file_race";
+    case finding_kind::still_running: return "still_running";
   }
   return "unknown";
 }
@@ -29,7 +30,7 @@ std::string_view to_string(finding_kind kind) {
 std::ostream& operator<<(std::ostream& out, finding_kind kind) { return out << to_string(kind); }
 
 std::optional<finding_kind> parse_finding_kind(std::string_view name) {
-  for (int k = 0; k <= static_cast<int>(finding_kind::file_race); ++k) {
+  for (int k = 0; k <= static_cast<int>(last_finding_kind); ++k) {
     if (to_string(static_cast<finding_kind>(k)) == name) return static_cast<finding_kind>(k);
   }
   return std::nullopt;

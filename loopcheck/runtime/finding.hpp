@@ -28,7 +28,9 @@ enum class finding_kind : std::uint8_t {
   invariant,
   sanitizer_report,      // a sanitizer (ThreadSanitizer, ...) reported a bug in the run
   file_race,             // two accesses to a file, one changing it, not ordered by happens-before
+  still_running,         // a task a test case started is still live when the case ends
 };
+inline constexpr finding_kind last_finding_kind = finding_kind::still_running;
 
 std::string_view to_string(finding_kind kind);
 std::ostream& operator<<(std::ostream& out, finding_kind kind);

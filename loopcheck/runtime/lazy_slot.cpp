@@ -25,27 +25,40 @@ struct lazy_slot::state : std::enable_shared_from_this<lazy_slot::state> {
 
   bool idle() {
     std::lock_guard lock(mutex);
-    return running == nullptr && !waiting;
+    return !busy && !waiting;
   }
 
-  // Starts `next` as the running task; the caller holds no lock.
+  // Runs `next` as the slot's task. The caller claimed the slot (busy) and holds no lock.
   void start(request next) {
-    auto self = shared_from_this();
-    // A coroutine lambda's frame refers to its closure: keep the factory alive until the task
-    // ends, so requests may capture what they write.
-    auto make = std::make_shared<factory>(std::move(next.make));
-    auto work = (*make)();
     auto record = detail::new_task_record(executor, name, next.site);
-    if (!record) return;  // the context is going away: orphan_spawn already recorded
+    if (!record) return give_up_claim();  // the context is going away: orphan_spawn already recorded
     record->clock().join(next.clock);
     {
       std::lock_guard lock(mutex);
       running = record;
       ++runs_started;
     }
-    detail::launch(record, std::move(work), [self, make](task_record& task, std::exception_ptr error) {
-      self->finished(task, std::move(error));
-    });
+    // A coroutine lambda's frame refers to its closure: keep the factory alive until the task
+    // ends, so requests may capture what they write.
+    auto make = std::make_shared<factory>(std::move(next.make));
+    try {
+      detail::launch(record, (*make)(), [self = shared_from_this(), make](task_record& task, std::exception_ptr error) {
+        self->finished(task, std::move(error));
+      });
+    } catch (...) {
+      // The factory threw instead of making the task, or the launch failed: this run failed,
+      // and its failure is the slot's, as a run's own would be.
+      record->mark_done();
+      finished(*record, std::current_exception());
+    }
+  }
+
+  void give_up_claim() {
+    {
+      std::lock_guard lock(mutex);
+      busy = false;
+    }
+    idle_waiters.notify_all();
   }
 
   void finished(task_record& task, std::exception_ptr error) {
@@ -63,6 +76,7 @@ struct lazy_slot::state : std::enable_shared_from_this<lazy_slot::state> {
         }
       }
       if (waiting && !abandoned) next.swap(waiting);
+      busy = next.has_value();  // the waiting request keeps the slot claimed
     }
     if (next) next->clock.join(task.clock());
     if (next) start(std::move(*next));
@@ -72,7 +86,10 @@ struct lazy_slot::state : std::enable_shared_from_this<lazy_slot::state> {
   const asio::any_io_executor executor;
   const std::string name;
   std::mutex mutex;
-  task_ref running;                               // guarded by mutex
+  // From a request's claim to its run's end; request() checks and claims under one lock, so two
+  // threads never both start a run.
+  bool busy = false;                              // guarded by mutex
+  task_ref running;                               // guarded by mutex; null until the claim's run launches
   std::optional<request> waiting;                 // guarded by mutex
   std::exception_ptr first_error;                 // guarded by mutex
   task_ref failed_task;                           // guarded by mutex
@@ -99,7 +116,7 @@ lazy_slot::~lazy_slot() {
     error = std::exchange(state_->first_error, nullptr);
     failed = std::move(state_->failed_task);
   }
-  if (running) running->report_leak(fmt::format("lazy slot '{}' was destroyed while its task ran (drain() it first)", state_->name));
+  if (running) running->report_abandoned(fmt::format("lazy slot '{}' was destroyed while its task ran (drain() it first)", state_->name));
   if (waiting) {
     auto core = task_registry::of(state_->executor).core();
     core->record(finding{finding_kind::unawaited_task, state_->name, 0, waiting->site, core->now(),
@@ -114,7 +131,7 @@ void lazy_slot::request(factory make, std::source_location site) {
   release_current_clock(next.clock);
   {
     std::lock_guard lock(state_->mutex);
-    if (state_->running != nullptr) {
+    if (state_->busy) {
       if (state_->waiting) {
         ++state_->requests_replaced;
         // The replaced request is served by this one's run.
@@ -123,6 +140,7 @@ void lazy_slot::request(factory make, std::source_location site) {
       state_->waiting = std::move(next);
       return;
     }
+    state_->busy = true;
   }
   state_->start(std::move(next));
 }

@@ -27,10 +27,12 @@ class lazy_slot {
   lazy_slot& operator=(const lazy_slot&) = delete;
 
   // Runs `make()`'s task now if the slot is idle, else makes it the waiting request (replacing
-  // any older waiting one). Call on the slot's executor (or before its context runs).
+  // any older waiting one). Thread-safe: of concurrent requests on an idle slot one runs, the
+  // others wait. A factory that throws instead of making its task fails that run: the throw is
+  // the slot's failure, as a task's own would be (request() does not throw it).
   void request(factory make, std::source_location site = std::source_location::current());
 
-  // Completes when nothing runs and nothing waits; rethrows the first failure of a task since
+  // Completes when nothing runs and nothing waits; rethrows the first failure of a run since
   // the last drain(). Failures never drained are reported as unobserved_exception.
   asio::awaitable<void> drain();
 

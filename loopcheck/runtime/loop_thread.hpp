@@ -49,7 +49,7 @@ class loop_thread {
                         std::source_location site = std::source_location::current()) {
     {
       std::lock_guard lock(mutex_);
-      if (!stopping_) return detail::spawn_for_future(executor(), name, std::move(work), site);
+      if (!stopping_) return detail::spawn_for_future(executor(), name, std::move(work), site).result;
     }
     report_orphan(name, site);
     std::promise<T> refused;

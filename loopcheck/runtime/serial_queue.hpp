@@ -4,7 +4,8 @@
 // every blocked producer and every later one gets queue_consumer_failed (carrying the
 // consumer's error) instead of waiting forever. close() refuses new items and lets the
 // consumer finish what is queued; drain() closes and waits for that. Nothing is dropped
-// silently: items a failed consumer never processed are counted in the error.
+// silently: items a failed consumer never processed are counted in the error, and a failure
+// nobody can observe (the queue destroyed first) is reported as unobserved_exception.
 #include <cstdint>
 #include <deque>
 #include <exception>
@@ -61,10 +62,12 @@ class serial_queue {
   }
 
   // Closes the queue so the consumer ends once it has processed what is queued. A consumer
-  // failure nobody observed is reported as unobserved_exception.
+  // failure nobody observed, now or after the queue is gone, is reported as
+  // unobserved_exception.
   ~serial_queue() {
     close();
     std::lock_guard lock(state_->mutex);
+    state_->queue_destroyed = true;
     if (state_->consumer_error && !state_->error_observed && state_->consumer_task) {
       detail::report_unobserved(*state_->consumer_task, state_->consumer_error,
                                 fmt::format("serial queue '{}': the consumer failed", state_->name));
@@ -183,11 +186,20 @@ class serial_queue {
     }
     void consumer_finished(task_record& task, std::exception_ptr error) {
       consumer_end.join(task.clock());
+      std::exception_ptr orphaned;  // a failure after the queue was destroyed: nobody can observe it
+      std::size_t unprocessed = 0;
       {
         std::lock_guard lock(mutex);
         consumer_ended = true;
         consumer_error = std::move(error);
         consumer_task = task_ref(&task);
+        if (queue_destroyed) orphaned = consumer_error;
+        unprocessed = items.size();
+      }
+      if (orphaned) {
+        detail::report_unobserved(task, orphaned,
+                                  fmt::format("serial queue '{}' was destroyed before its consumer failed ({} queued "
+                                              "item(s) were not processed)", name, unprocessed));
       }
       space.notify_all();
       consumer_done.notify_all();
@@ -204,6 +216,7 @@ class serial_queue {
     std::exception_ptr consumer_error;         // guarded by mutex
     task_ref consumer_task;                    // guarded by mutex
     bool error_observed = false;               // guarded by mutex
+    bool queue_destroyed = false;              // guarded by mutex; a consumer failing after it reports itself
     std::uint64_t processed = 0;               // guarded by mutex
     waiter_list space;
     waiter_list items_ready;

@@ -3,6 +3,7 @@
 #include <boost/system/system_error.hpp>
 #include <fmt/format.h>
 
+#include "loopcheck/runtime/background_service.hpp"
 #include "loopcheck/runtime/happens_before.hpp"
 
 namespace loopcheck::detail {
@@ -14,6 +15,11 @@ task_ref new_task_record(const asio::any_io_executor& ex, std::string_view name,
 task_ref new_task_record(const std::shared_ptr<registry_core>& core, const asio::any_io_executor& ex,
                          std::string_view name, std::source_location site) {
   auto record = core->add(core, ex, name, site);
+  // A task a background service spawns serves it too.
+  const task_record* spawner = current_task();
+  if (background_service_spawns::active() || (spawner != nullptr && spawner->background_service())) {
+    record->mark_background_service();
+  }
   // The spawn edge: everything the spawner did so far happens before the new task.
   release_current_clock(record->clock());
   if (!core->closed()) return record;

@@ -66,7 +66,11 @@ class task_completion {
   task_completion(task_completion&&) noexcept = default;
   task_completion& operator=(task_completion&&) = delete;
   ~task_completion() {
-    if (record_) record_->on_frame_destroyed();
+    if (!record_) return;
+    // Destroyed inside launch(): the launch failed and its exception reaches the spawner, who
+    // learns of it there. Nothing was lost silently, so nothing is reported.
+    if (task_being_launched == record_.get()) record_->mark_done();
+    else record_->on_frame_destroyed();
   }
 
   task_record& record() const { return *record_; }
@@ -118,13 +122,14 @@ class task_work_guard {
 // completion handler needs: a second work guard for the handler's executor, a hop through that
 // executor to invoke it, and a cancellation handler between the caller's slot and the task.
 // Those are most of co_spawn's own cost per task (docs/benchmarks.md, spawn_overhead).
+//
+// It starts on the task's context (launch() dispatches there first), where cancellation is
+// emitted: it connects the task's cancellation state to its record's signal there rather than
+// in launch(), which may run on another thread.
 template <typename T, typename OnDone>
 asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executor> task_entry(
     asio::awaitable<T> work, task_completion<OnDone> completion) {
   const task_work_guard work_held(completion.record());
-  co_await asio::dispatch(asio::use_awaitable);
-  // On the task's context now, where cancellation is emitted: connect the task's cancellation
-  // state to its record's signal here rather than in launch(), which may run on another thread.
   co_await asio::this_coro::reset_cancellation_state();
   // The work runs here rather than in a coroutine shared with the portable path (run_work):
   // that frame per task costs about a tenth of the steady spawn_overhead ratio.
@@ -197,6 +202,11 @@ task_ref new_task_record(const std::shared_ptr<registry_core>& core, const asio:
 
 // Spawns `work` on the record's executor (new_task_record's `ex`). The task's cancellation slot
 // is its record's signal, connected on the task's context, where cancellation is emitted.
+//
+// Both paths hop to the task's context before anything starts, holding the task as a coroutine
+// not yet started: an executor that refuses the hop (its execute() throws) then destroys the
+// task without running it, and the exception reaches the spawner. (Once started, a coroutine
+// unwinds through its executor: a refusal there would terminate the process.)
 template <typename T, typename OnDone>
 void launch(const task_ref& record, asio::awaitable<T> work, OnDone on_done) {
   const asio::any_io_executor task_ex{tracked_executor(*record)};
@@ -204,10 +214,11 @@ void launch(const task_ref& record, asio::awaitable<T> work, OnDone on_done) {
   task_completion<OnDone> completion(record, std::move(on_done));
 #if LOOPCHECK_DETAIL_ASIO_INTERNAL_LAUNCH
   // A recycled record lends the next task the memory of its cancellation state.
-  asio::detail::awaitable_handler<asio::any_io_executor, void>(task_entry(std::move(work), std::move(completion)),
-                                                               task_ex, record->cancellation_slot(),
-                                                               asio::cancellation_state())
-      .launch();
+  asio::dispatch(task_ex, [task_ex, slot = record->cancellation_slot(),
+                           entry = task_entry(std::move(work), std::move(completion))]() mutable {
+    asio::detail::awaitable_handler<asio::any_io_executor, void>(std::move(entry), task_ex, slot, asio::cancellation_state())
+        .launch();
+  });
 #else
   // co_spawn connects the handler's slot where it is called: call it on the task's context. A
   // context destroyed before then destroys this handler, and with it the completion (an orphan).

@@ -7,6 +7,7 @@
 
 #include "loopcheck/runtime/clock.hpp"
 #include "loopcheck/runtime/invariant.hpp"
+#include "loopcheck/runtime/registry_directory.hpp"
 #include "loopcheck/runtime/waiter_list.hpp"
 
 namespace loopcheck {
@@ -128,21 +129,23 @@ void task_record::on_frame_destroyed() {
   const task_state state = this->state();
   if (state == task_state::done) return;
   if (state == task_state::scheduled) {
-    core_->record(finding_kind::orphan_spawn, *this,
-                  "never started: its execution context was stopped or destroyed before running it");
+    if (!abandonment_reported_.exchange(true, std::memory_order_acq_rel)) {  // unless an owner reported it
+      core_->record(finding_kind::orphan_spawn, *this,
+                    "never started: its execution context was stopped or destroyed before running it");
+    }
   } else {
     std::string why = "destroyed while suspended, never resumed";
     {
       std::lock_guard lock(core_->mutex_);
       if (!waiting_on_.empty()) why += fmt::format(" (waiting on {})", waiting_on_);
     }
-    report_leak(why);
+    report_abandoned(why);
   }
   state_.store(task_state::done, std::memory_order_release);
 }
 
-void task_record::report_leak(std::string_view why) {
-  if (leak_reported_.exchange(true, std::memory_order_acq_rel)) return;
+void task_record::report_abandoned(std::string_view why) {
+  if (abandonment_reported_.exchange(true, std::memory_order_acq_rel)) return;
   core_->record(finding_kind::leaked_task, *this, std::string(why));
 }
 
@@ -189,7 +192,8 @@ task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any
   if (clock_ != nullptr) last_now_ = clock_->now();
   record->spawned_at_ = last_now_;
   record->state_.store(task_state::scheduled, std::memory_order_relaxed);
-  record->leak_reported_.store(false, std::memory_order_relaxed);
+  record->abandonment_reported_.store(false, std::memory_order_relaxed);
+  record->background_service_.store(false, std::memory_order_relaxed);
   record->cancel_requested_.store(false, std::memory_order_relaxed);
   record->inner_ = std::move(inner);
   record->io_inner_ = record->inner_.target<asio::io_context::executor_type>();
@@ -234,7 +238,9 @@ std::vector<task_info> registry_core::snapshot() const {
   std::vector<task_info> out;
   for (const task_record* r = head_; r != nullptr; r = r->next_) {
     const auto state = r->state();
-    if (state != task_state::done) out.push_back({r->id_, r->name_, r->site_, state, t - r->spawned_at_, r->waiting_on_});
+    if (state != task_state::done) {
+      out.push_back({r->id_, r->name_, r->site_, state, t - r->spawned_at_, r->waiting_on_, r->background_service()});
+    }
   }
   return out;
 }
@@ -274,7 +280,9 @@ void registry_core::record(finding_kind kind, const task_record& task, std::stri
 
 task_registry::task_registry(asio::execution_context& ctx)
     : asio::execution_context::service(ctx),
-      core_(std::make_shared<registry_core>(&asio::use_service<clock_service>(ctx))) {}
+      core_(std::make_shared<registry_core>(&asio::use_service<clock_service>(ctx))) {
+  enlist_registry(core_);
+}
 
 task_registry::~task_registry() {
   std::lock_guard lock(core_->mutex_);

@@ -35,6 +35,7 @@ struct task_info {
   task_state state = task_state::scheduled;
   std::chrono::nanoseconds age{0};
   std::string waiting_on;  // empty unless parked in a loopcheck wait
+  bool background_service = false;  // runtime/background_service.hpp
 };
 
 class registry_core;
@@ -65,8 +66,14 @@ class task_record {
   // Called when the task's coroutine frame is destroyed: a frame destroyed before it finished
   // is an orphan (never started) or a leak (started, then abandoned while suspended).
   void on_frame_destroyed();
-  // Records a leaked_task finding once, however many owners notice.
-  void report_leak(std::string_view why);
+  // Reports a leaked_task (an owner abandoned the task, started or not), unless the task was
+  // reported already, leaked or orphaned: one finding per task. `why` says what abandoned it.
+  void report_abandoned(std::string_view why);
+
+  // A deliberate background service may outlive the test case that started it
+  // (runtime/background_service.hpp).
+  bool background_service() const { return background_service_.load(std::memory_order_relaxed); }
+  void mark_background_service() { background_service_.store(true, std::memory_order_relaxed); }
 
   void set_waiting_on(std::string_view what);
   // Requests terminal cancellation, from any thread. The signal is emitted by whoever runs the
@@ -129,7 +136,8 @@ class task_record {
   std::source_location site_;
   std::chrono::nanoseconds spawned_at_{0};
   std::atomic<task_state> state_{task_state::scheduled};
-  std::atomic<bool> leak_reported_{false};
+  std::atomic<bool> abandonment_reported_{false};
+  std::atomic<bool> background_service_{false};
   std::atomic<bool> cancel_requested_{false};
   std::atomic<bool> cancel_pending_{false};       // requested, not yet emitted
   std::atomic<std::uintptr_t> handler_owner_{0};  // the thread inside the task's handlers, or 0

@@ -11,6 +11,18 @@
 
 namespace loopcheck {
 
+namespace {
+bool is_cancellation(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const boost::system::system_error& e) {
+    return e.code() == asio::error::operation_aborted;
+  } catch (...) {
+    return false;
+  }
+}
+}  // namespace
+
 struct task_scope::state {
   struct failure {
     task_ref task;
@@ -28,6 +40,23 @@ struct task_scope::state {
     return live.size();
   }
 
+  // Removes a task that ended with `error` (null: success), or never launched; the last one out
+  // wakes the joiners. Ended by the scope's own cancel() is not a failure.
+  void forget(task_record& task, const std::exception_ptr& error) {
+    bool now_empty = false;
+    {
+      std::lock_guard lock(mutex);
+      const std::size_t i = task.owner_index;  // O(1) removal
+      LOOPCHECK_INVARIANT(i < live.size() && live[i].get() == &task);
+      if (error && !(cancelled && is_cancellation(error))) failures.push_back({live[i], error});
+      live[i] = std::move(live.back());
+      live[i]->owner_index = i;
+      live.pop_back();
+      now_empty = live.empty();
+    }
+    if (now_empty) joiners.notify_all();
+  }
+
   const std::string name;
   const scope_options options;
   const std::shared_ptr<registry_core> core;  // outlives the context; says when it is gone
@@ -39,18 +68,6 @@ struct task_scope::state {
   waiter_list joiners;
   ordering_point ended;  // every ended task's clock: its end happens before join() returns
 };
-
-namespace {
-bool is_cancellation(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const boost::system::system_error& e) {
-    return e.code() == asio::error::operation_aborted;
-  } catch (...) {
-    return false;
-  }
-}
-}  // namespace
 
 task_scope::task_scope(asio::any_io_executor ex, std::string name, scope_options options)
     : executor_(untracked(ex)), state_(std::make_shared<state>(executor_, std::move(name), options)) {}
@@ -65,8 +82,8 @@ task_scope::~task_scope() {
     failures.swap(state_->failures);
   }
   for (auto& task : live) {
-    task->report_leak(fmt::format("task scope '{}' was destroyed while the task was live (join() or cancel() it first)",
-                                  state_->name));
+    task->report_abandoned(fmt::format(
+        "task scope '{}' was destroyed while the task was live (join() or cancel() it first)", state_->name));
   }
   for (auto& f : failures) {
     detail::report_unobserved(*f.task, f.error, fmt::format("a task of scope '{}' failed, the scope was never joined", state_->name));
@@ -94,20 +111,10 @@ task_ref task_scope::admit(std::string_view name, std::source_location site) {
 
 void task_scope::done_callback::operator()(task_record& task, std::exception_ptr error) const {
   scope->ended.join(task.clock());
-  bool now_empty = false;
-  {
-    std::lock_guard lock(scope->mutex);
-    auto& live = scope->live;
-    const std::size_t i = task.owner_index;
-    LOOPCHECK_INVARIANT(i < live.size() && live[i].get() == &task);
-    if (error && !(scope->cancelled && is_cancellation(error))) scope->failures.push_back({live[i], error});
-    live[i] = std::move(live.back());
-    live[i]->owner_index = i;
-    live.pop_back();
-    now_empty = live.empty();
-  }
-  if (now_empty) scope->joiners.notify_all();
+  scope->forget(task, error);
 }
+
+void task_scope::withdraw(task_record& task) { state_->forget(task, nullptr); }
 
 asio::awaitable<void> task_scope::join() {
   auto st = state_;

@@ -35,16 +35,18 @@ class task_scope {
 
   // Starts `work` as a task of this scope. Thread-safe. Before the scope's context runs, the
   // task is queued and starts when it does. Throws scope_closed_error after close() or join().
+  // A launch that throws (the executor refuses the task) leaves no trace: the exception reaches
+  // the caller, and the task is neither in the scope nor in its context's registry.
   template <typename T>
   void spawn(std::string_view name, asio::awaitable<T> work,
              std::source_location site = std::source_location::current()) {
-    if (auto record = admit(name, site)) detail::launch(record, std::move(work), done_callback{state_});
+    if (auto record = admit(name, site)) launch_admitted(record, std::move(work));
   }
 
   template <typename T>
   void spawn(task<T> work) {
     if (auto record = admit(work.name(), work.site())) {
-      detail::launch(record, std::move(work).release(), done_callback{state_});
+      launch_admitted(record, std::move(work).release());
     } else {
       std::move(work).dismiss();  // the orphan_spawn finding already names it
     }
@@ -73,6 +75,18 @@ class task_scope {
 
   // Registers a new task with the scope; null for an orphan spawn.
   task_ref admit(std::string_view name, std::source_location site);
+  // Launches an admitted task, or withdraws it and rethrows when the launch throws.
+  template <typename T>
+  void launch_admitted(const task_ref& record, asio::awaitable<T> work) {
+    try {
+      detail::launch(record, std::move(work), done_callback{state_});
+    } catch (...) {
+      withdraw(*record);
+      throw;
+    }
+  }
+  // Removes a task that never launched, as if it had ended.
+  void withdraw(task_record& task);
 
   asio::any_io_executor executor_;
   std::shared_ptr<state> state_;

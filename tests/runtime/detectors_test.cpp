@@ -222,3 +222,17 @@ BOOST_AUTO_TEST_CASE(work_on_a_stopped_context_that_is_restarted_stays_silent) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(finding_kinds)
+
+// Reports name a kind by its string and read it back by that name (JSON, JUnit, merge).
+BOOST_AUTO_TEST_CASE(every_kind_has_a_name_that_parses_back) {
+  for (int k = 0; k <= static_cast<int>(loopcheck::last_finding_kind); ++k) {
+    const auto kind = static_cast<finding_kind>(k);
+    BOOST_TEST(loopcheck::to_string(kind) != "unknown");
+    BOOST_TEST((loopcheck::parse_finding_kind(loopcheck::to_string(kind)) == kind));
+  }
+  BOOST_TEST((loopcheck::parse_finding_kind("still_running") == finding_kind::still_running));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -49,6 +49,29 @@ asio::awaitable<void> ignore_cancellation() {
   }
 }
 
+// Takes a while to end once cancelled (its clean-up), then adds to `caller_total`: a variable on
+// the frame of run_sync's caller.
+asio::awaitable<void> add_after_a_slow_cancellation(int& caller_total, std::atomic<bool>& ended) {
+  try {
+    co_await loopcheck::sleep_for(1h);
+  } catch (const boost::system::system_error&) {
+  }
+  std::this_thread::sleep_for(50ms);
+  caller_total += 1;
+  ended = true;
+}
+
+// Runs that task with run_sync and a deadline it misses; returns whether the task had ended (and
+// so could no longer touch `caller_total`) when run_sync threw.
+bool task_ended_when_run_sync_timed_out(const asio::any_io_executor& ex, std::atomic<bool>& ended) {
+  int caller_total = 0;
+  try {
+    loopcheck::run_sync(ex, add_after_a_slow_cancellation(caller_total, ended), 20ms);
+  } catch (const loopcheck::run_sync_timeout&) {
+  }
+  return ended.load();
+}
+
 // A library's synchronous wrapper, called from code already running on the loop.
 asio::awaitable<bool> call_run_sync_on(asio::any_io_executor ex) {
   try {
@@ -206,6 +229,16 @@ BOOST_AUTO_TEST_CASE(reentrant_call_on_the_loop_thread_throws_at_once) {
   BOOST_REQUIRE(found.size() == 1u);
   BOOST_TEST(found[0].kind == finding_kind::reentrancy);
   BOOST_TEST(found[0].task_name == "autoreload-startup");
+}
+
+// run_sync never returns while its task can still use the caller's frame: past the deadline it
+// cancels the task and waits for its end. (Otherwise the task writes to a frame that is gone:
+// ASan's stack-use-after-return.)
+BOOST_AUTO_TEST_CASE(a_timed_out_task_has_ended_before_run_sync_throws) {
+  std::atomic<bool> ended{false};
+  loopcheck::loop_thread loop;
+  BOOST_TEST(task_ended_when_run_sync_timed_out(loop.executor(), ended));
+  loop.stop(100ms);
 }
 
 BOOST_AUTO_TEST_CASE(a_loop_nobody_runs_times_out_instead_of_hanging) {

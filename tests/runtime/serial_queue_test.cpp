@@ -120,4 +120,26 @@ BOOST_AUTO_TEST_CASE(unobserved_consumer_failure_is_reported) {
   BOOST_TEST(findings.count(finding_kind::unobserved_exception) == 1u);
 }
 
+// The queue goes away while its consumer still works through what was queued, and then the
+// consumer fails: nobody is left to observe the failure, so it is reported, naming the consumer.
+BOOST_AUTO_TEST_CASE(a_consumer_failing_after_its_queue_was_destroyed_is_reported) {
+  asio::io_context ctx;
+  loopcheck::scoped_finding_capture findings;
+  loopcheck::testing::run_root(ctx, [&]() -> asio::awaitable<void> {
+    loopcheck::serial_queue<int> saves(ctx.get_executor(), "saves", 4, [](int) -> asio::awaitable<void> {
+      co_await loopcheck::sleep_for(2ms);
+      throw std::runtime_error("disk gone");
+    });
+    co_await saves.push(1);
+    co_await saves.push(2);
+  });  // the queue is destroyed here, before its consumer has even started on item 1
+  const auto found = findings.snapshot();
+  BOOST_REQUIRE(found.size() == 1u);
+  BOOST_TEST(found[0].kind == finding_kind::unobserved_exception);
+  BOOST_TEST(found[0].task_name == "saves consumer");
+  BOOST_TEST(std::string(found[0].site.file_name()).find("serial_queue_test.cpp") != std::string::npos);
+  BOOST_TEST(found[0].message.find("disk gone") != std::string::npos);
+  BOOST_TEST(found[0].message.find("1 queued item(s) were not processed") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,6 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,26 @@ asio::awaitable<void> cancel_scope(loopcheck::task_scope& scope) {
   scope.cancel();
   co_return;
 }
+
+// An io_context's executor that refuses every handler, as an executor whose queue is full or
+// whose allocation fails does: execute() throws.
+class refusing_executor {
+ public:
+  explicit refusing_executor(asio::io_context& ctx) noexcept : ctx_(&ctx) {}
+
+  template <typename Function>
+  void execute(Function&&) const {
+    throw std::runtime_error("the executor refused the task");
+  }
+  asio::execution_context& query(asio::execution::context_t) const noexcept { return *ctx_; }
+  refusing_executor require(asio::execution::blocking_t::never_t) const noexcept { return *this; }
+
+  friend bool operator==(const refusing_executor& a, const refusing_executor& b) noexcept { return a.ctx_ == b.ctx_; }
+  friend bool operator!=(const refusing_executor& a, const refusing_executor& b) noexcept { return !(a == b); }
+
+ private:
+  asio::io_context* ctx_;
+};
 
 }  // namespace
 
@@ -167,6 +188,45 @@ BOOST_AUTO_TEST_CASE(a_task_that_finishes_inside_spawn_ends_after_spawn_returns)
   BOOST_REQUIRE(found.size() == 1u);
   BOOST_TEST(found[0].kind == loopcheck::finding_kind::unobserved_exception);
   BOOST_TEST(found[0].task_name == "fails-at-once");
+}
+
+// A launch that throws reaches the spawner and leaves nothing behind: no task in the scope or the
+// registry (join() completes), no finding (the spawner holds the error).
+BOOST_AUTO_TEST_CASE(a_launch_that_throws_leaves_no_record_and_no_finding) {
+  asio::io_context ctx;
+  loopcheck::scoped_finding_capture findings;
+  int ran = 0;
+  loopcheck::task_scope scope(asio::any_io_executor(refusing_executor(ctx)), "refused");
+  BOOST_CHECK_THROW(scope.spawn("refused", cases::count_at_once(ran)), std::runtime_error);
+  BOOST_TEST(scope.live() == 0u);
+  BOOST_TEST(loopcheck::task_registry::of(ctx).live_count() == 0u);
+  bool joined = false;
+  const auto run = loopcheck::testing::run_root_for(ctx, 2s, [&]() -> asio::awaitable<void> {
+    co_await scope.join();
+    joined = true;
+  });
+  BOOST_TEST(run.completed);
+  BOOST_TEST(joined);
+  BOOST_TEST(ran == 0);
+  BOOST_TEST(findings.size() == 0u);
+}
+
+// A scope and then its context destroyed before the task started: one finding, the scope's
+// (its owner dropped it: a leak, whether or not the loop had got to start it), not also an
+// orphan of the context for the same task.
+BOOST_AUTO_TEST_CASE(a_task_that_never_started_is_reported_once) {
+  loopcheck::scoped_finding_capture findings;
+  std::vector<int> order;
+  {
+    asio::io_context ctx;
+    loopcheck::task_scope scope(ctx.get_executor(), "abandoned");
+    scope.spawn("never-started", cases::append_after(order, 1, 0ms));
+  }
+  BOOST_TEST(order.empty());
+  const auto found = findings.snapshot();
+  BOOST_TEST(found.size() == 1u);
+  for (const auto& f : found) BOOST_TEST_MESSAGE(loopcheck::format(f));
+  BOOST_TEST(findings.count(loopcheck::finding_kind::leaked_task) == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
