@@ -163,7 +163,6 @@ registry_core::registry_core(clock_service* clock) : clock_(clock) {}
 
 registry_core::~registry_core() {
   LOOPCHECK_INVARIANT(head_ == nullptr);  // a live record holds its core
-  while (pool_ != nullptr) delete std::exchange(pool_, pool_->next_);
 }
 
 task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any_io_executor& ex, std::string_view name,
@@ -176,13 +175,7 @@ task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any
                    ? ex
                    : asio::prefer(untracked(ex), asio::execution::outstanding_work.untracked);
   std::lock_guard lock(mutex_);
-  task_record* record = pool_;
-  if (record != nullptr) {
-    pool_ = record->next_;
-    --pooled_;
-  } else {
-    record = new task_record;
-  }
+  task_record* record = records_.take();
   record->core_ = std::move(self);
   record->id_ = next_id_++;
   record->name_.assign(name);
@@ -212,6 +205,7 @@ void registry_core::recycle(task_record& record) noexcept {
   record.io_inner_ = nullptr;
   record.inner_ = asio::any_io_executor();
   auto self = std::move(record.core_);  // may be the last reference to this core: dropped last
+  decltype(records_)::released_slab released;  // destroyed after the lock
   {
     std::lock_guard lock(mutex_);
     record.waiting_on_.clear();  // under the lock: snapshot() reads it until the unlink below
@@ -222,14 +216,9 @@ void registry_core::recycle(task_record& record) noexcept {
     else head_ = record.next_;
     if (record.next_ != nullptr) record.next_->prev_ = record.prev_;
     record.prev_ = nullptr;
-    if (pooled_ < max_pooled_records) {
-      record.next_ = pool_;
-      pool_ = &record;
-      ++pooled_;
-      return;
-    }
+    record.next_ = nullptr;
+    released = records_.give_back(&record);
   }
-  delete &record;
 }
 
 std::vector<task_info> registry_core::snapshot() const {
