@@ -1,0 +1,121 @@
+// Traces (docs/reports.md, "Traces"): a recorded run written as Chrome trace-event JSON has the
+// structure a viewer needs (trace_structure.hpp), every task of the run, its waits, the spawn
+// flows, the file system's operations and each finding as an instant event carrying its text.
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+#include <sstream>
+
+#include "loopcheck/harness/replay_token.hpp"
+#include "loopcheck/harness/run_timeline.hpp"
+#include "loopcheck/harness/scenario_registry.hpp"
+#include "loopcheck/harness/scenario_run.hpp"
+#include "loopcheck/harness/sim_run.hpp"
+#include "loopcheck/harness/trace_writer.hpp"
+#include "loopcheck/runtime/clock.hpp"
+#include "loopcheck/runtime/spawn.hpp"
+#include "trace_structure.hpp"
+
+namespace harness = loopcheck::harness;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+json::value trace_of(const harness::run_timeline& timeline) {
+  std::ostringstream out;
+  harness::write_trace(out, timeline);
+  return json::parse(out.str());
+}
+
+std::string problems_of(const loopcheck::test::trace_shape& shape) {
+  std::string text;
+  for (const auto& p : shape.problems) text += p + "\n";
+  return text;
+}
+
+loopcheck::asio::awaitable<void> sleeper(std::chrono::nanoseconds duration) { co_await loopcheck::sleep_for(duration); }
+
+// Four tasks besides the root: three sleep and end, one sleeps past the run's one-hour budget
+// (a hang, then a leaked task when the context is destroyed).
+constexpr std::size_t toy_tasks = 5;
+loopcheck::asio::awaitable<void> toy_body(loopcheck::asio::any_io_executor ex) {
+  for (int i = 1; i <= 3; ++i) loopcheck::spawn_detached(ex, "sleeper", sleeper(std::chrono::milliseconds(i)));
+  loopcheck::spawn_detached(ex, "stuck", sleeper(2h));
+  co_await loopcheck::sleep_for(5ms);
+}
+
+struct toy_run {
+  harness::run_timeline timeline{harness::timeline_clock::virtual_time, "toy"};
+  harness::run_result result;
+  toy_run() {
+    {
+      harness::timeline_recording recording(timeline);
+      result = harness::run_on_sim(harness::run_spec{.family = "toy", .variant = "four-tasks"}, toy_body);
+    }
+    timeline.finish(result.findings);
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(traces)
+
+BOOST_AUTO_TEST_CASE(a_toy_run_has_every_task_its_waits_flows_and_findings) {
+  toy_run run;
+  BOOST_REQUIRE(!run.result.findings.empty());  // the stuck task: hang, leaked_task
+  const auto shape = loopcheck::test::check_trace(trace_of(run.timeline));
+  BOOST_TEST(shape.problems.empty(), problems_of(shape));
+  BOOST_TEST(shape.tasks == toy_tasks);
+  BOOST_TEST(shape.waits >= toy_tasks);      // each task sleeps once
+  BOOST_TEST(shape.flows == toy_tasks - 1);  // the root spawned the other four
+  BOOST_TEST(shape.findings == run.result.findings.size());
+  const auto& tasks = run.timeline.tasks();
+  const auto stuck = std::find_if(tasks.begin(), tasks.end(), [](const auto& t) { return t.name == "stuck"; });
+  BOOST_REQUIRE(stuck != tasks.end());
+  BOOST_TEST(to_string(stuck->end) == to_string(harness::timeline_task::end_kind::destroyed));
+  BOOST_TEST(stuck->site.find("timeline_test.cpp") != std::string::npos);
+  BOOST_TEST(stuck->waits.size() == 1u);
+  BOOST_TEST(stuck->waits.front().what.find("virtual timer") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_checker_sees_a_dropped_end) {
+  toy_run run;
+  auto trace = trace_of(run.timeline);
+  auto& events = trace.as_object().at("traceEvents").as_array();
+  const auto last_end =
+      std::find_if(events.rbegin(), events.rend(), [](const json::value& e) { return e.at("ph").as_string() == "e"; });
+  BOOST_REQUIRE(last_end != events.rend());
+  events.erase(std::next(last_end).base());
+  const auto shape = loopcheck::test::check_trace(trace);
+  BOOST_TEST(problems_of(shape).find("has no 'e'") != std::string::npos, problems_of(shape));
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_variant_replayed_with_a_trace_shows_its_file_race) {
+  const std::string token = "rapid-turnover/uncoalesced-backups/0/fifo/sim";
+  std::string error;
+  const auto spec = harness::parse_replay_token(token, error);
+  BOOST_REQUIRE_MESSAGE(spec, error);
+  const auto recorded =
+      harness::run_scenario_recorded(*harness::scenario_registry::instance().find(spec->family), *spec, token);
+  BOOST_REQUIRE(!recorded.result.findings.empty());
+  const auto trace = trace_of(*recorded.timeline);
+  const auto shape = loopcheck::test::check_trace(trace);
+  BOOST_TEST(shape.problems.empty(), problems_of(shape));
+  BOOST_TEST(shape.tasks == recorded.timeline->tasks().size());
+  BOOST_TEST(shape.tasks >= 2u);
+  BOOST_TEST(shape.flows >= 1u);
+  BOOST_TEST(shape.file_operations > 0u);
+  BOOST_TEST(shape.findings == recorded.result.findings.size());
+  const bool race_named = std::any_of(shape.finding_texts.begin(), shape.finding_texts.end(),
+                                      [](const std::string& t) { return t.find("file_race") != std::string::npos; });
+  BOOST_TEST(race_named);
+  const auto& meta = trace.at("metadata");
+  BOOST_TEST(meta.at("clock").as_string() == "virtual");
+  BOOST_TEST(meta.at("truncated").as_bool() == false);
+  BOOST_TEST(meta.at("loopcheck_run").as_string() == token);
+  // Recording changed nothing the run decides: the same run unrecorded has the same hash.
+  BOOST_TEST(harness::run_scenario(*harness::scenario_registry::instance().find(spec->family), *spec).event_hash ==
+             recorded.result.event_hash);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
