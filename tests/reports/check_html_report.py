@@ -199,6 +199,19 @@ def main():
     status = dom.find_all(id="timeline-status")
     check(status and "task row(s) drawn" in status[0].all_text(), "the script did not fill the timeline status")
 
+    # `merge` writes the page too, from the JSON report: the same matrix, no timeline, saying why.
+    merged_path = os.path.join(args.workdir, "merged.html")
+    merged = run([args.loopcheck, "merge", json_path, "--report", f"html:{merged_path}"], RUN_TIMEOUT_S)
+    check(merged.returncode == 1, f"merge exited {merged.returncode}, expected 1:\n{merged.stderr}")
+    merged_builder = DomBuilder()
+    with open(merged_path) as f:
+        merged_builder.feed(f.read())
+    merged_rows = {(r.attrs.get("data-family"), r.attrs.get("data-variant"))
+                   for r in merged_builder.root.find_all("tr", cls="target")}
+    check(merged_rows == set(rows), "the merged page's matrix differs from the run's")
+    notes = merged_builder.root.find_all("p", cls="no-timeline")
+    check(notes and "Merged reports have no timeline" in notes[0].all_text(), "the merged page does not say why it has no timeline")
+
     for f in failures:
         print("FAIL:", f)
     print(f"{len(failures)} problem(s); rendered DOM: {os.path.join(args.workdir, 'rendered-dom.html')}")

@@ -3,6 +3,7 @@
 // flows, the file system's operations and each finding as an instant event carrying its text.
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
+#include <set>
 #include <sstream>
 
 #include "loopcheck/harness/replay_token.hpp"
@@ -90,32 +91,62 @@ BOOST_AUTO_TEST_CASE(the_checker_sees_a_dropped_end) {
   BOOST_TEST(problems_of(shape).find("has no 'e'") != std::string::npos, problems_of(shape));
 }
 
-BOOST_AUTO_TEST_CASE(a_failing_variant_replayed_with_a_trace_shows_its_file_race) {
-  const std::string token = "rapid-turnover/uncoalesced-backups/0/fifo/sim";
+struct recorded_trace {
+  harness::recorded_run run;
+  json::value trace;
+  loopcheck::test::trace_shape shape;
+};
+
+recorded_trace record(const std::string& token) {
   std::string error;
   const auto spec = harness::parse_replay_token(token, error);
   BOOST_REQUIRE_MESSAGE(spec, error);
-  const auto recorded =
-      harness::run_scenario_recorded(*harness::scenario_registry::instance().find(spec->family), *spec, token);
-  BOOST_REQUIRE(!recorded.result.findings.empty());
-  const auto trace = trace_of(*recorded.timeline);
-  const auto shape = loopcheck::test::check_trace(trace);
-  BOOST_TEST(shape.problems.empty(), problems_of(shape));
-  BOOST_TEST(shape.tasks == recorded.timeline->tasks().size());
-  BOOST_TEST(shape.tasks >= 2u);
-  BOOST_TEST(shape.flows >= 1u);
-  BOOST_TEST(shape.file_operations > 0u);
-  BOOST_TEST(shape.findings == recorded.result.findings.size());
-  const bool race_named = std::any_of(shape.finding_texts.begin(), shape.finding_texts.end(),
+  recorded_trace r{harness::run_scenario_recorded(*harness::scenario_registry::instance().find(spec->family), *spec, token),
+                   {}, {}};
+  r.trace = trace_of(*r.run.timeline);
+  r.shape = loopcheck::test::check_trace(r.trace);
+  BOOST_TEST(r.shape.problems.empty(), problems_of(r.shape));
+  BOOST_TEST(r.shape.tasks == r.run.timeline->tasks().size());
+  BOOST_TEST(r.shape.findings == r.run.result.findings.size());
+  BOOST_TEST(r.trace.at("metadata").at("loopcheck_run").as_string() == token);
+  BOOST_TEST(r.trace.at("metadata").at("truncated").as_bool() == false);
+  return r;
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_variant_replayed_with_a_trace_shows_its_file_race) {
+  const std::string token = "rapid-turnover/uncoalesced-backups/0/fifo/sim";
+  const auto r = record(token);
+  BOOST_REQUIRE(!r.run.result.findings.empty());
+  BOOST_TEST(r.shape.tasks >= 2u);
+  BOOST_TEST(r.shape.flows >= 1u);
+  BOOST_TEST(r.shape.file_operations > 0u);
+  const bool race_named = std::any_of(r.shape.finding_texts.begin(), r.shape.finding_texts.end(),
                                       [](const std::string& t) { return t.find("file_race") != std::string::npos; });
   BOOST_TEST(race_named);
-  const auto& meta = trace.at("metadata");
-  BOOST_TEST(meta.at("clock").as_string() == "virtual");
-  BOOST_TEST(meta.at("truncated").as_bool() == false);
-  BOOST_TEST(meta.at("loopcheck_run").as_string() == token);
+  BOOST_TEST(r.trace.at("metadata").at("clock").as_string() == "virtual");
   // Recording changed nothing the run decides: the same run unrecorded has the same hash.
+  std::string error;
+  const auto spec = harness::parse_replay_token(token, error);
   BOOST_TEST(harness::run_scenario(*harness::scenario_registry::instance().find(spec->family), *spec).event_hash ==
-             recorded.result.event_hash);
+             r.run.result.event_hash);
+}
+
+// loop-startup runs each seed on three simulated contexts: a process each, task ids repeating.
+BOOST_AUTO_TEST_CASE(a_run_of_three_contexts_has_a_process_each) {
+  const auto r = record("loop-startup/dropped-task/0/random/sim");
+  BOOST_TEST(r.run.timeline->contexts() == 3u);
+  std::set<std::int64_t> pids;
+  for (const auto& e : r.trace.at("traceEvents").as_array()) {
+    if (e.at("ph").as_string() == "b") pids.insert(e.at("pid").to_number<std::int64_t>());
+  }
+  BOOST_TEST(pids.size() == 3u);
+}
+
+// A real-mode run, on a loop thread besides the run's own: real time, the same structure.
+BOOST_AUTO_TEST_CASE(a_real_mode_run_is_traced_in_real_time) {
+  const auto r = record("thread-loop/reference/0/random/real");
+  BOOST_TEST(r.trace.at("metadata").at("clock").as_string() == "real");
+  BOOST_TEST(r.shape.tasks >= 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
