@@ -71,20 +71,18 @@ void write_trace(std::ostream& out, const run_timeline& timeline) {
     }
     timed.add(t.ended, async_event("e", t, title, {{"end", to_string(t.end)}}));
     if (t.parent_key != 0) {
+      // A flow binds to the thread slice enclosing its end points: a zero-length `X` slice on the
+      // spawner's thread and one on the spawned task's, at the spawn, carry it.
       const auto& parent = timeline.tasks()[t.parent_key - 1];
-      timed.add(t.spawned, {{"ph", "s"},
-                            {"cat", "spawn"},
-                            {"id", t.key},
-                            {"name", "spawn"},
-                            {"pid", parent.context},
-                            {"tid", parent.key}});
-      timed.add(t.spawned, {{"ph", "f"},
-                            {"bp", "e"},
-                            {"cat", "spawn"},
-                            {"id", t.key},
-                            {"name", "spawn"},
-                            {"pid", t.context},
-                            {"tid", t.key}});
+      const std::string spawned = fmt::format("{} #{}", t.name, t.id);
+      timed.add(t.spawned, {{"ph", "X"}, {"cat", "spawn"}, {"name", "spawns " + spawned}, {"dur", 0},
+                            {"pid", parent.context}, {"tid", parent.key}});
+      timed.add(t.spawned, {{"ph", "s"}, {"cat", "spawn"}, {"id", t.key}, {"name", "spawn"},
+                            {"pid", parent.context}, {"tid", parent.key}});
+      timed.add(t.spawned, {{"ph", "X"}, {"cat", "spawn"}, {"name", fmt::format("spawned by {} #{}", parent.name, parent.id)},
+                            {"dur", 0}, {"pid", t.context}, {"tid", t.key}});
+      timed.add(t.spawned, {{"ph", "f"}, {"bp", "e"}, {"cat", "spawn"}, {"id", t.key}, {"name", "spawn"},
+                            {"pid", t.context}, {"tid", t.key}});
     }
   }
   for (const auto& op : timeline.file_operations()) {

@@ -65,6 +65,8 @@ trace_shape check_trace(const json::value& trace) {
       else if (ts < start->second)
         problem(fmt::format("flow {} ends before it starts", id));
       ++flow_ends[id];
+    } else if (ph == "X") {
+      if (!e.contains("dur") || e.at("dur").to_number<double>() < 0) problem(fmt::format("'X' '{}' without a duration", name));
     } else if (ph == "i") {
       if (cat == "finding") {
         ++shape.findings;

@@ -21,6 +21,7 @@ struct trace_shape {
 //   without its `b`;
 // - timestamps never go back on a track: per (pid, tid) and per async (pid, cat, id);
 // - every flow `s` has one `f` with the same id, no earlier;
+// - every `X` has a duration;
 // - `M` events name processes and threads.
 trace_shape check_trace(const boost::json::value& trace);
 
