@@ -14,6 +14,8 @@
 #include "loopcheck/harness/trace_writer.hpp"
 #include "loopcheck/runtime/clock.hpp"
 #include "loopcheck/runtime/spawn.hpp"
+#include "loopcheck/sim/sim_context.hpp"
+#include "loopcheck/vfs/sim_vfs.hpp"
 #include "trace_structure.hpp"
 
 namespace harness = loopcheck::harness;
@@ -57,9 +59,43 @@ struct toy_run {
   }
 };
 
+// Creates a file on a simulated file system that reports to the run's context, then crashes it.
+loopcheck::asio::awaitable<void> create_then_crash(std::unique_ptr<loopcheck::vfs::sim_vfs>& fs,
+                                                   loopcheck::asio::any_io_executor ex) {
+  auto& context = static_cast<loopcheck::sim::sim_context&>(loopcheck::asio::query(ex, loopcheck::asio::execution::context));
+  fs = std::make_unique<loopcheck::vfs::sim_vfs>(
+      loopcheck::vfs::sim_vfs::options{.on_event = loopcheck::sim::file_event_hook(context)});
+  co_await fs->create("/data", loopcheck::vfs::create_mode::exclusive);
+  co_await loopcheck::sleep_for(1ms);
+  fs->crash(1);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(traces)
+
+BOOST_AUTO_TEST_CASE(a_crash_of_the_simulated_file_system_is_an_instant_event) {
+  harness::run_timeline timeline{harness::timeline_clock::virtual_time, "crash"};
+  std::unique_ptr<loopcheck::vfs::sim_vfs> fs;
+  harness::run_result result;
+  {
+    harness::timeline_recording recording(timeline);
+    result = harness::run_on_sim(harness::run_spec{.family = "toy", .variant = "crash"},
+                                 [&](loopcheck::asio::any_io_executor ex) { return create_then_crash(fs, ex); });
+  }
+  timeline.finish(result.findings);
+  const auto trace = trace_of(timeline);
+  const auto shape = loopcheck::test::check_trace(trace);
+  BOOST_TEST(shape.problems.empty(), problems_of(shape));
+  BOOST_TEST(shape.file_operations >= 1u);  // the create
+  const auto& events = trace.at("traceEvents").as_array();
+  const auto crash = std::find_if(events.begin(), events.end(), [](const json::value& e) {
+    return e.at("ph").as_string() == "i" && e.at("cat").as_string() == "crash";
+  });
+  BOOST_REQUIRE(crash != events.end());
+  BOOST_TEST(crash->at("ts").to_number<double>() == 1000.0);  // µs of virtual time
+  BOOST_TEST(std::string(crash->at("args").at("text").as_string()).find("seed=1") != std::string::npos);
+}
 
 BOOST_AUTO_TEST_CASE(a_toy_run_has_every_task_its_waits_flows_and_findings) {
   toy_run run;
