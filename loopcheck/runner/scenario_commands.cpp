@@ -107,13 +107,23 @@ harness::progress_callback progress_reporter() {
 }
 
 // The reports' shape for one replayed run: its target, run once, with its findings.
-harness::campaign_result replay_as_campaign(const harness::run_spec& spec, const std::string& token,
-                                            const harness::run_result& run, const std::string& program) {
+// The target keeps its variant's expectation, so reports say what the replayed run was meant to show.
+harness::campaign_result replay_as_campaign(const harness::scenario& family, const harness::run_spec& spec,
+                                            const std::string& token, const harness::run_result& run,
+                                            const std::string& program) {
   harness::target_result t;
   t.family = spec.family;
   t.variant = spec.variant;
+  for (const auto& v : family.variants()) {
+    if (v.name == spec.variant) t.caught_by = v.caught_by;
+  }
   t.seeds_run = 1;
   t.seeds_with_findings = run.findings.empty() ? 0 : 1;
+  const bool caught = std::any_of(run.findings.begin(), run.findings.end(), [&](const finding& f) {
+    return std::find(t.caught_by.begin(), t.caught_by.end(), f.kind) != t.caught_by.end();
+  });
+  t.seeds_caught = caught ? 1 : 0;
+  t.seeds_needed = caught ? 1 : 0;
   if (!run.findings.empty()) t.first_seed_with_findings = spec.seed;
   t.first_findings = run.findings;
   t.first_replay_token = token;
@@ -365,7 +375,7 @@ int scenario_commands::replay() {
     fmt::print("  {}\n", format(f));
     if (!f.evidence.empty()) fmt::print("{}\n", f.evidence);  // replay is where a reader wants it whole
   }
-  const auto result = replay_as_campaign(*spec, token_, first, program_);
+  const auto result = replay_as_campaign(*family, *spec, token_, first, program_);
   if (timeline) write_trace_file(trace_path_, *timeline);
   write_reports(reports, result, harness::verdict_rule::gate, html_timeline_of(timeline.get(), {}));
   // Only a simulated run is determined by its token; a real-mode run races real threads and may
