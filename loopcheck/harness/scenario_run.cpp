@@ -43,6 +43,18 @@ run_result run_scenario(const scenario& family, const run_spec& spec) {
   return result;
 }
 
+recorded_run run_scenario_recorded(const scenario& family, const run_spec& spec, std::string run_name) {
+  recorded_run recorded;
+  recorded.timeline = std::make_unique<run_timeline>(
+      spec.mode == run_mode::sim ? timeline_clock::virtual_time : timeline_clock::real_time, std::move(run_name));
+  {
+    timeline_recording recording(*recorded.timeline);
+    recorded.result = run_scenario(family, spec);
+  }
+  recorded.timeline->finish(recorded.result.findings);
+  return recorded;
+}
+
 namespace run_hooks {
 
 std::optional<sim::choice_tape> next_context_replay(const run_spec& spec) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <utility>
 
+#include "loopcheck/harness/run_timeline.hpp"
 #include "loopcheck/harness/scenario_run.hpp"
 #include "loopcheck/runtime/spawn.hpp"
 #include "loopcheck/sim/sim_context.hpp"
@@ -16,6 +17,8 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
   options.budget_steps = limits.budget_steps;
   options.virtual_time_budget = limits.virtual_time_budget;
   options.replay_choices = run_hooks::next_context_replay(spec);
+  run_timeline* timeline = timeline_recording::active();
+  if (timeline != nullptr) options.event_log_capacity_events = run_timeline::max_sim_events;
   run_result result;
   std::shared_ptr<findings_log> log;
   {
@@ -40,6 +43,7 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
       result.faults_fired[site] = stats.fired;
     }
     run_hooks::context_finished(context.choices_taken());
+    if (timeline != nullptr) timeline->add_sim_events(*core, context.events(), context.total_events());
   }  // destroying the context reports tasks it still held
   result.findings = log->snapshot();
   if (limits.program_exit_after_body) std::erase_if(result.findings, [](const finding& f) { return f.kind == finding_kind::hang; });

@@ -16,11 +16,14 @@
 #include "loopcheck/harness/isolated_run.hpp"
 #include "loopcheck/harness/replay_token.hpp"
 #include "loopcheck/harness/reports.hpp"
+#include "loopcheck/harness/run_timeline.hpp"
+#include "loopcheck/harness/trace_writer.hpp"
 #include "loopcheck/harness/scenario_registry.hpp"
 #include "loopcheck/harness/scenario_run.hpp"
 #include "loopcheck/runner/command_line.hpp"
 #include "loopcheck/runner/report_files.hpp"
 #include "loopcheck/runner/shard.hpp"
+#include "loopcheck/runtime/invariant.hpp"
 #include "loopcheck/vfs/file_race_detector.hpp"
 
 namespace loopcheck::runner {
@@ -40,9 +43,31 @@ report_plan parse_reports(const report_options& options) {
   }
 }
 
-void write_reports(const report_plan& reports, const harness::campaign_result& result,
-                   harness::verdict_rule rule) {
-  write_report_files(reports, result, rule, [&](std::ostream& out) { harness::write_text(out, result, rule); });
+void write_reports(const report_plan& reports, const harness::campaign_result& result, harness::verdict_rule rule,
+                   const harness::html_timeline& timeline) {
+  write_report_files(reports, result, rule, [&](std::ostream& out) { harness::write_text(out, result, rule); }, timeline);
+}
+
+// A --trace path must be writable before any run starts.
+void check_trace_path(const std::string& path) {
+  if (path.empty()) return;
+  try {
+    check_writable(path, "trace file");
+  } catch (const report_spec_error& e) {
+    throw usage_error(e.what());
+  }
+}
+
+void write_trace_file(const std::string& path, const harness::run_timeline& timeline) {
+  if (path.empty()) return;
+  write_file_replacing(path, [&](std::ostream& out) { harness::write_trace(out, timeline); });
+  fmt::print("trace of {}: {} ({} task(s), {} file operation(s), {} mark(s); open it in ui.perfetto.dev)\n",
+             timeline.run_name(), path, timeline.tasks().size(), timeline.file_operations().size(), timeline.marks().size());
+}
+
+// The HTML report's timeline section: `timeline`, or why there is none.
+harness::html_timeline html_timeline_of(const harness::run_timeline* timeline, std::string absent_reason) {
+  return timeline != nullptr ? harness::html_timeline{timeline, {}} : harness::html_timeline{nullptr, std::move(absent_reason)};
 }
 
 std::map<std::string, std::int64_t> parse_option_overrides(const std::vector<std::string>& assignments) {
@@ -82,13 +107,23 @@ harness::progress_callback progress_reporter() {
 }
 
 // The reports' shape for one replayed run: its target, run once, with its findings.
-harness::campaign_result replay_as_campaign(const harness::run_spec& spec, const std::string& token,
-                                            const harness::run_result& run, const std::string& program) {
+// The target keeps its variant's expectation, so reports say what the replayed run was meant to show.
+harness::campaign_result replay_as_campaign(const harness::scenario& family, const harness::run_spec& spec,
+                                            const std::string& token, const harness::run_result& run,
+                                            const std::string& program) {
   harness::target_result t;
   t.family = spec.family;
   t.variant = spec.variant;
+  for (const auto& v : family.variants()) {
+    if (v.name == spec.variant) t.caught_by = v.caught_by;
+  }
   t.seeds_run = 1;
   t.seeds_with_findings = run.findings.empty() ? 0 : 1;
+  const bool caught = std::any_of(run.findings.begin(), run.findings.end(), [&](const finding& f) {
+    return std::find(t.caught_by.begin(), t.caught_by.end(), f.kind) != t.caught_by.end();
+  });
+  t.seeds_caught = caught ? 1 : 0;
+  t.seeds_needed = caught ? 1 : 0;
   if (!run.findings.empty()) t.first_seed_with_findings = spec.seed;
   t.first_findings = run.findings;
   t.first_replay_token = token;
@@ -162,6 +197,9 @@ scenario_commands::scenario_commands(CLI::App& app, std::string program) : progr
   run_->add_option("--jobs", jobs_, "Worker threads")->check(CLI::Range(1, 256));
   run_->add_option("--option", options_, "Scenario option override name=integer (repeatable)");
   add_report_options(*run_, reports_);
+  run_->add_option("--trace", trace_path_,
+                   "Write the first failing run, run again and recorded, as a Chrome trace-event JSON FILE "
+                   "(ui.perfetto.dev)");
   run_->add_option("--shard", shard_,
                    "Run shard K of N (K/N, 1-based; default from GitLab, CircleCI, Buildkite or a Kubernetes "
                    "Indexed Job's variables)");
@@ -175,6 +213,7 @@ scenario_commands::scenario_commands(CLI::App& app, std::string program) : progr
   replay_ = app.add_subcommand("replay", "Re-run exactly one run from its replay token, with a determinism check");
   replay_->add_option("token", token_, "family/variant/seed/strategy/mode[/options]")->required();
   add_report_options(*replay_, reports_);
+  replay_->add_option("--trace", trace_path_, "Write the run as a Chrome trace-event JSON FILE (ui.perfetto.dev)");
 
   merge_ = app.add_subcommand("merge", "Combine JSON reports of shards into one result; exit 1 when it has findings");
   merge_->add_option("reports", inputs_, "JSON reports written by run --report json:PATH")->required();
@@ -288,10 +327,27 @@ int scenario_commands::run() {
   }
   if (!time_budget_.empty()) spec.time_budget = parse_duration(time_budget_);
   const auto reports = parse_reports(reports_);
+  check_trace_path(trace_path_);
   auto result = harness::run_campaign(spec, progress_reporter());
   result.runner_program = program_;
   harness::write_text(std::cout, result, harness::verdict_rule::gate);
-  write_reports(reports, result, harness::verdict_rule::gate);
+  // The first failing run, run once more with a recorder: the trace's and the HTML timeline's data.
+  std::unique_ptr<harness::run_timeline> timeline;
+  const auto failing = std::find_if(result.targets.begin(), result.targets.end(),
+                                    [](const harness::target_result& t) { return !t.first_replay_token.empty(); });
+  if (failing != result.targets.end() && (!trace_path_.empty() || reports.wants(report_format::html))) {
+    std::string error;
+    const auto failing_spec = harness::parse_replay_token(failing->first_replay_token, error);
+    LOOPCHECK_INVARIANT(failing_spec.has_value());  // the campaign made this token
+    timeline = harness::run_scenario_recorded(*harness::scenario_registry::instance().find(failing_spec->family),
+                                              *failing_spec, failing->first_replay_token)
+                   .timeline;
+    write_trace_file(trace_path_, *timeline);
+  } else if (!trace_path_.empty()) {
+    fmt::print("no trace written: no run had findings\n");
+  }
+  write_reports(reports, result, harness::verdict_rule::gate,
+                html_timeline_of(timeline.get(), "No run had findings: there is no failing run to draw."));
   return result.findings() == 0 ? exit_ok : exit_findings;
 }
 
@@ -300,16 +356,28 @@ int scenario_commands::replay() {
   const auto spec = harness::parse_replay_token(token_, error);
   if (!spec) throw usage_error(error);
   const auto reports = parse_reports(reports_);
+  check_trace_path(trace_path_);
   const auto* family = harness::scenario_registry::instance().find(spec->family);
-  const auto first = harness::run_scenario(*family, *spec);
+  // Recording changes nothing the run decides: the determinism check below compares it with an
+  // unrecorded run.
+  harness::run_result first;
+  std::unique_ptr<harness::run_timeline> timeline;
+  if (!trace_path_.empty() || reports.wants(report_format::html)) {
+    auto recorded = harness::run_scenario_recorded(*family, *spec, token_);
+    first = std::move(recorded.result);
+    timeline = std::move(recorded.timeline);
+  } else {
+    first = harness::run_scenario(*family, *spec);
+  }
   fmt::print("replay {}: {} finding(s), event hash {:016x}, {} steps\n", token_, first.findings.size(), first.event_hash,
              first.steps);
   for (const auto& f : first.findings) {
     fmt::print("  {}\n", format(f));
     if (!f.evidence.empty()) fmt::print("{}\n", f.evidence);  // replay is where a reader wants it whole
   }
-  const auto result = replay_as_campaign(*spec, token_, first, program_);
-  write_reports(reports, result, harness::verdict_rule::gate);
+  const auto result = replay_as_campaign(*family, *spec, token_, first, program_);
+  if (timeline) write_trace_file(trace_path_, *timeline);
+  write_reports(reports, result, harness::verdict_rule::gate, html_timeline_of(timeline.get(), {}));
   // Only a simulated run is determined by its token; a real-mode run races real threads and may
   // differ from one run to the next, so checking it would only make replay flaky.
   if (spec->mode == harness::run_mode::real) {
@@ -340,7 +408,9 @@ int scenario_commands::merge() {
   }
   const auto merged = harness::merge(parts);
   harness::write_text(std::cout, merged, harness::verdict_rule::gate);
-  write_reports(reports, merged, harness::verdict_rule::gate);
+  write_reports(reports, merged, harness::verdict_rule::gate,
+                html_timeline_of(nullptr, "Merged reports have no timeline: the shards' JSON reports do not carry one. "
+                                          "Replay the first failing run with --trace FILE or --report html:FILE to see it."));
   return merged.findings() == 0 ? exit_ok : exit_findings;
 }
 
@@ -378,7 +448,8 @@ int scenario_commands::selftest() {
                                        : fmt::format("no scenario has a variant '{}'", variant_));
   }
   harness::write_text(std::cout, all, harness::verdict_rule::selftest);
-  write_reports(reports, all, harness::verdict_rule::selftest);
+  write_reports(reports, all, harness::verdict_rule::selftest,
+                html_timeline_of(nullptr, "selftest draws no timeline: replay a run with --report html:FILE to see one."));
   const bool held = std::all_of(all.targets.begin(), all.targets.end(), [](const auto& t) { return t.expectation_held(); });
   fmt::print("selftest: {}\n", held ? "every expectation holds" : "SOME EXPECTATIONS DO NOT HOLD");
   return held ? exit_ok : exit_findings;

@@ -54,6 +54,7 @@ class scenario_commands {
   std::uint64_t shard_total_ = 0;
   std::string time_budget_;
   std::string token_;
+  std::string trace_path_;
   std::uint64_t selftest_seeds_ = 40;
 };
 
