@@ -154,3 +154,27 @@ guided_result run_guided_search(const guided_spec& spec, const guided_progress& 
 }
 
 }  // namespace loopcheck::harness
+
+namespace loopcheck::harness {
+
+target_result as_target_result(const guided_spec& spec, const guided_result& result) {
+  target_result t;
+  t.family = std::string(spec.family->name());
+  t.variant = spec.variant.name;
+  t.caught_by = spec.variant.caught_by;
+  t.seeds_run = result.runs;
+  t.wall_seconds = result.wall_seconds;
+  if (!result.failing_run) return t;
+  t.seeds_with_findings = 1;
+  t.seeds_caught = spec.variant.is_reference() ? 0 : 1;
+  t.seeds_needed = *result.failing_run;
+  t.first_seed_with_findings = spec.seed;
+  t.first_findings = result.findings;
+  t.first_replay_token = result.replay_token;
+  t.minimal_replay_token = result.minimal_replay_token;
+  t.minimal_findings = result.minimal_findings;
+  t.shrink_attempts = result.shrink_attempts;
+  return t;
+}
+
+}  // namespace loopcheck::harness

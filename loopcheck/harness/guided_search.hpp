@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "loopcheck/harness/campaign.hpp"
 #include "loopcheck/harness/scenario.hpp"
 
 namespace loopcheck::harness {
@@ -60,5 +61,9 @@ struct guided_result {
 using guided_progress = std::function<void(std::uint64_t, std::size_t, std::size_t)>;
 
 guided_result run_guided_search(const guided_spec& spec, const guided_progress& progress = {});
+
+// A search's outcome in a campaign's terms, for reports and selftest: its runs as seeds run,
+// a failing run as the target's first (and only) one with findings.
+target_result as_target_result(const guided_spec& spec, const guided_result& result);
 
 }  // namespace loopcheck::harness

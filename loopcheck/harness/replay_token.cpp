@@ -164,7 +164,8 @@ std::optional<run_spec> parse_replay_token(std::string_view token, const scenari
     } else if (p == 5) {
       options_text = part;
     } else {
-      error = fmt::format("part '{}' of replay token '{}' is not options, swarm:<key> or choices:...", part, token);
+      error = fmt::format("part '{}' of replay token '{}' comes after the options part and is not choices:... or "
+                          "swarm:<key>", part, token);
       return std::nullopt;
     }
   }

@@ -39,6 +39,10 @@ struct variant_spec {
   // a sanitizer build run_scenario runs it in a child process (isolated_run.hpp), so that its
   // report comes back as a finding instead of halting the program.
   bool provokes_sanitizer_report_in_real_mode = false;
+  // A needle: a bug built to need a fault at one moment plus an unlikely interleaving, which
+  // random seeds rarely find. selftest checks it with the guided search (guided_search.hpp)
+  // instead of seeds; campaigns run it like any other variant.
+  bool needle = false;
   bool is_reference() const { return caught_by.empty(); }
 };
 

@@ -200,7 +200,8 @@ scenario_commands::scenario_commands(CLI::App& app, std::string program) : progr
   selftest_->add_option("family", families_, "Families to check (default: all)");
   selftest_->add_option("--variant", variant_, "Check only this variant");
   selftest_->add_option("--seeds", selftest_seeds_,
-                        "Seeds a reference must stay silent on, and the budget to catch a bug variant (default 40)")
+                        "Seeds a reference must stay silent on, and the budget to catch a bug variant (default 40; a "
+                        "needle: a guided search of 50 runs per seed)")
       ->check(CLI::Range(1ull, 10'000'000ull));
   selftest_->add_option("--jobs", jobs_, "Worker threads")->check(CLI::Range(1, 256));
   add_report_options(*selftest_, reports_);
@@ -431,6 +432,19 @@ int scenario_commands::selftest() {
         }
       }
     }
+    // Needles: caught by a guided search of seed 0 within this many runs per selftest seed.
+    constexpr std::uint64_t guided_runs_per_seed = 50;
+    for (const auto& t : spec.targets) {
+      if (!t.variant.needle) continue;
+      any_target = true;
+      harness::guided_spec guided;
+      guided.family = t.family;
+      guided.variant = t.variant;
+      guided.budget_runs = selftest_seeds_ * guided_runs_per_seed;
+      all.targets.push_back(harness::as_target_result(guided, harness::run_guided_search(guided)));
+      all.runs += all.targets.back().seeds_run;
+    }
+    std::erase_if(spec.targets, [](const harness::target& t) { return t.variant.needle; });
     if (spec.targets.empty()) continue;
     any_target = true;
     // References: silent on every one of these seeds; bug variants: caught within this many.

@@ -37,6 +37,7 @@ struct refresh_protocol {
   std::string_view name;
   std::string_view description;
   std::vector<finding_kind> caught_by;
+  bool needle = false;
   bool torn_when_slow_at_rollover = false;
   bool only_after_eviction = false;  // ... and only when the round before evicted the cache
 };
@@ -47,10 +48,12 @@ const std::vector<refresh_protocol>& protocols() {
       {.name = "torn-rollover",
        .description = "a slow source at the rollover round splits the write: a torn record is visible",
        .caught_by = {finding_kind::invariant},
+       .needle = true,
        .torn_when_slow_at_rollover = true},
       {.name = "torn-cold-rollover",
        .description = "as torn-rollover, but only after an eviction the round before",
        .caught_by = {finding_kind::invariant},
+       .needle = true,
        .torn_when_slow_at_rollover = true,
        .only_after_eviction = true},
   };
