@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "loopcheck/harness/campaign.hpp"
+#include "loopcheck/harness/exploration_strategy.hpp"
+#include "loopcheck/harness/guided_search.hpp"
 #include "loopcheck/harness/isolated_run.hpp"
 #include "loopcheck/harness/replay_token.hpp"
 #include "loopcheck/harness/reports.hpp"
@@ -192,7 +194,9 @@ scenario_commands::scenario_commands(CLI::App& app, std::string program) : progr
   run_->add_option("--variant", variant_, "Run only this variant");
   auto* seed = run_->add_option("--seed", seed_, "Run exactly this seed");
   run_->add_option("--seeds", seeds_, "Run seeds 0..N-1 (default 20)")->excludes(seed)->check(CLI::Range(1ull, 10'000'000ull));
-  run_->add_option("--strategy", strategy_, "Scheduling strategy")->check(CLI::IsMember({"fifo", "random", "pct"}));
+  run_->add_option("--strategy", strategy_, "fifo, random, pct, or swarm (random scheduling; each run switches fault "
+                                            "sites and options on or off)")
+      ->check(CLI::IsMember(harness::exploration_strategy_name_list()));
   run_->add_option("--mode", mode_, "sim or real")->check(CLI::IsMember({"sim", "real"}));
   run_->add_option("--jobs", jobs_, "Worker threads")->check(CLI::Range(1, 256));
   run_->add_option("--option", options_, "Scenario option override name=integer (repeatable)");
@@ -215,6 +219,18 @@ scenario_commands::scenario_commands(CLI::App& app, std::string program) : progr
   add_report_options(*replay_, reports_);
   replay_->add_option("--trace", trace_path_, "Write the run as a Chrome trace-event JSON FILE (ui.perfetto.dev)");
 
+  fuzz_ = app.add_subcommand("fuzz", "Coverage-guided search of schedules and faults for one family or variant; exit 1 "
+                                     "when a run fails (see docs/fuzzing-schedules.md)");
+  fuzz_->add_option("target", fuzz_target_, "FAMILY or FAMILY/VARIANT (a family: each of its variants in turn)")->required();
+  fuzz_->add_option("--seed", seed_, "The search's seed: the same seed repeats the same search (default 0)");
+  fuzz_->add_option("--budget-runs", budget_runs_, "Runs per variant at most (default 1000)")
+      ->check(CLI::Range(1ull, 100'000'000ull));
+  fuzz_->add_option("--time-budget", time_budget_, "Start no run after this long per variant (e.g. 30s)");
+  fuzz_->add_option("--corpus-max", corpus_capacity_, "Inputs the corpus keeps at most (default 256)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
+  fuzz_->add_flag("--swarm", swarm_, "Fresh runs use swarm testing: fault sites and options switched on or off");
+  fuzz_->add_option("--option", options_, "Scenario option override name=integer (repeatable)");
+
   merge_ = app.add_subcommand("merge", "Combine JSON reports of shards into one result; exit 1 when it has findings");
   merge_->add_option("reports", inputs_, "JSON reports written by run --report json:PATH")->required();
   add_report_options(*merge_, reports_);
@@ -223,7 +239,8 @@ scenario_commands::scenario_commands(CLI::App& app, std::string program) : progr
   selftest_->add_option("family", families_, "Families to check (default: all)");
   selftest_->add_option("--variant", variant_, "Check only this variant");
   selftest_->add_option("--seeds", selftest_seeds_,
-                        "Seeds a reference must stay silent on, and the budget to catch a bug variant (default 40)")
+                        "Seeds a reference must stay silent on, and the budget to catch a bug variant (default 40; a "
+                        "needle: a guided search of 50 runs per seed)")
       ->check(CLI::Range(1ull, 10'000'000ull));
   selftest_->add_option("--jobs", jobs_, "Worker threads")->check(CLI::Range(1, 256));
   add_report_options(*selftest_, reports_);
@@ -241,6 +258,7 @@ int scenario_commands::run_parsed() {
     if (list_->parsed()) return list();
     if (run_->parsed()) return run();
     if (replay_->parsed()) return replay();
+    if (fuzz_->parsed()) return fuzz();
     if (selftest_->parsed()) return selftest();
     if (merge_->parsed()) return merge();
     if (isolated_run_->parsed()) return isolated_run();
@@ -303,7 +321,9 @@ int scenario_commands::run() {
     }
   }
   if (spec.targets.empty()) throw usage_error(fmt::format("no scenario has a variant '{}' in {} mode", variant_, mode_));
-  spec.strategy = *sim::parse_strategy(strategy_);
+  const auto plan = harness::plan_of(harness::exploration_strategy_names().at(strategy_));
+  spec.strategy = plan.scheduling;
+  spec.swarm = plan.swarm;
   spec.option_overrides = parse_option_overrides(options_);
   for (const auto& t : spec.targets) {
     std::map<std::string, std::int64_t> resolved;
@@ -394,6 +414,57 @@ int scenario_commands::replay() {
   return first.findings.empty() ? exit_ok : exit_findings;
 }
 
+int scenario_commands::fuzz() {
+  const auto slash = fuzz_target_.find('/');
+  const std::string family_name = fuzz_target_.substr(0, slash);
+  const auto* family = harness::scenario_registry::instance().find(family_name);
+  if (family == nullptr) throw usage_error(fmt::format("unknown scenario family '{}' (see {} list)", family_name, program_));
+  std::vector<harness::variant_spec> variants = family->variants();
+  if (slash != std::string::npos) {
+    const std::string variant = fuzz_target_.substr(slash + 1);
+    std::erase_if(variants, [&](const harness::variant_spec& v) { return v.name != variant; });
+    if (variants.empty()) throw usage_error(fmt::format("scenario '{}' has no variant '{}'", family_name, variant));
+  }
+  harness::guided_spec spec;
+  spec.family = family;
+  spec.seed = seed_;
+  spec.budget_runs = budget_runs_;
+  spec.corpus_capacity = corpus_capacity_;
+  spec.swarm = swarm_;
+  spec.option_overrides = parse_option_overrides(options_);
+  if (!time_budget_.empty()) spec.time_budget = parse_duration(time_budget_);
+  std::map<std::string, std::int64_t> resolved;
+  std::string error;
+  if (!harness::resolve_options(*family, spec.option_overrides, resolved, error)) throw usage_error(error);
+  const auto modes = family->modes();
+  if (std::find(modes.begin(), modes.end(), harness::run_mode::sim) == modes.end()) {
+    throw usage_error(fmt::format("scenario '{}' has no simulated mode to search", family_name));
+  }
+  bool any_failed = false;
+  for (const auto& variant : variants) {
+    spec.variant = variant;
+    const auto result = harness::run_guided_search(spec);
+    fmt::print("fuzz {}/{}: seed {}, {} runs ({} fresh, {} mutants), corpus {} inputs, {} features, {:.2f} s{}\n",
+               family_name, variant.name, seed_, result.runs, result.fresh_runs, result.mutant_runs,
+               result.corpus_entries, result.features, result.wall_seconds,
+               result.stopped_by_time_budget ? " (time budget reached)" : "");
+    if (!result.failing_run) {
+      fmt::print("  no failing run{}\n", variant.is_reference() ? "" : " (this bug variant was not found within the budget)");
+      continue;
+    }
+    any_failed = true;
+    fmt::print("  FAILED at run {} after {:.3f} s: {} finding(s){}\n", *result.failing_run, result.seconds_to_failure,
+               result.findings.size(), variant.is_reference() ? "" : " (the bug variant was found)");
+    for (const auto& f : result.findings) fmt::print("    {}\n", format(f));
+    fmt::print("  replay: {} replay {}\n", program_, result.replay_token);
+    if (!result.minimal_replay_token.empty()) {
+      fmt::print("  replay minimal: {} replay {} ({} shrink runs)\n", program_, result.minimal_replay_token,
+                 result.shrink_attempts);
+    }
+  }
+  return any_failed ? exit_findings : exit_ok;
+}
+
 int scenario_commands::merge() {
   const auto reports = parse_reports(reports_);
   std::vector<harness::campaign_result> parts;
@@ -431,6 +502,19 @@ int scenario_commands::selftest() {
         }
       }
     }
+    // Needles: caught by a guided search of seed 0 within this many runs per selftest seed.
+    constexpr std::uint64_t guided_runs_per_seed = 50;
+    for (const auto& t : spec.targets) {
+      if (!t.variant.needle) continue;
+      any_target = true;
+      harness::guided_spec guided;
+      guided.family = t.family;
+      guided.variant = t.variant;
+      guided.budget_runs = selftest_seeds_ * guided_runs_per_seed;
+      all.targets.push_back(harness::as_target_result(guided, harness::run_guided_search(guided)));
+      all.runs += all.targets.back().seeds_run;
+    }
+    std::erase_if(spec.targets, [](const harness::target& t) { return t.variant.needle; });
     if (spec.targets.empty()) continue;
     any_target = true;
     // References: silent on every one of these seeds; bug variants: caught within this many.
