@@ -6,7 +6,11 @@
 # - keeps the result's partialFingerprints from one run to the next (another seed, a replay, a
 #   merge of the JSON report);
 # - names a site outside --source-root by its absolute file: URI.
-# Variables: LOOPCHECK, VALIDATOR, SCHEMA, PYTHON (sarif_validation.cmake), SOURCE_ROOT, WORKDIR.
+# The first `run` writes every report a CI job publishes from one command — SARIF, JSON, JUnit
+# (checked against JUNIT_XSD here), HTML and a trace (well-formed here; their content is checked
+# by reports.html_report_in_chromium and timeline_tests).
+# Variables: LOOPCHECK, VALIDATOR, SCHEMA, PYTHON (sarif_validation.cmake), SOURCE_ROOT, WORKDIR,
+# JUNIT_XSD.
 include(${CMAKE_CURRENT_LIST_DIR}/sarif_validation.cmake)
 sarif_require_validators()
 file(REMOVE_RECURSE "${WORKDIR}")
@@ -27,7 +31,21 @@ endfunction()
 
 set(bug rapid-turnover --variant uncoalesced-backups --strategy fifo)
 loopcheck_expect(1 run ${bug} --seeds 2 --source-root "${SOURCE_ROOT}"
-  --report sarif:${WORKDIR}/run.sarif --report json:${WORKDIR}/run.json)
+  --report sarif:${WORKDIR}/run.sarif --report json:${WORKDIR}/run.json --report junit:${WORKDIR}/run.xml
+  --report html:${WORKDIR}/run.html --trace ${WORKDIR}/run.trace.json)
+execute_process(COMMAND xmllint --noout --schema ${JUNIT_XSD} ${WORKDIR}/run.xml RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the JUnit report does not validate against ${JUNIT_XSD}:\n${err}")
+endif()
+execute_process(COMMAND xmllint --noout ${WORKDIR}/run.html RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the HTML report is not well-formed XHTML:\n${err}")
+endif()
+file(READ ${WORKDIR}/run.trace.json trace)
+string(JSON trace_events LENGTH "${trace}" traceEvents)
+if(trace_events LESS 2)
+  message(FATAL_ERROR "the trace of the first failing run has ${trace_events} events")
+endif()
 if(NOT loopcheck_stdout MATCHES "file_race: task 'backup' #[0-9]+ at ([^ ]*/rapid_turnover.cpp):([0-9]+)")
   message(FATAL_ERROR "the text summary names no file_race site:\n${loopcheck_stdout}")
 endif()
