@@ -1,5 +1,7 @@
 #include "loopcheck/harness/sanitizer_log.hpp"
 
+#include "loopcheck/harness/finding_site.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <fmt/format.h>
@@ -190,7 +192,8 @@ std::vector<finding> parse_sanitizer_log(std::string_view log) {
   sanitizer_log_parser parser([&](sanitizer_report&& r) {
     finding f;
     f.kind = finding_kind::sanitizer_report;
-    f.message = headline(r);
+    const auto site = report_site(r);  // carried as text, as sanitizer-report's findings do: SARIF reads it
+    f.message = site ? message_with_site(*site, headline(r)) : headline(r);
     f.evidence = std::move(r.text);
     out.push_back(std::move(f));
   });

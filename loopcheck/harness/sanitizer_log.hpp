@@ -88,7 +88,8 @@ std::string bug_type(const sanitizer_report& report);
 std::optional<source_site> report_site(const sanitizer_report& report);
 
 // A whole log held in memory (an isolated run's child) as findings: one `sanitizer_report` per
-// report, its message the report's headline, its evidence the report's text.
+// report, its message the report's headline after its site ("at FILE:LINE: ", report_site,
+// when it has one: finding_site.hpp), its evidence the report's text.
 std::vector<finding> parse_sanitizer_log(std::string_view log);
 
 }  // namespace loopcheck::harness

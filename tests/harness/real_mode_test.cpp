@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "loopcheck/harness/campaign.hpp"
+#include "loopcheck/harness/finding_site.hpp"
 #include "loopcheck/harness/isolated_run.hpp"
 #include "loopcheck/harness/replay_token.hpp"
 #include "loopcheck/harness/sanitizer_log.hpp"
@@ -131,10 +132,16 @@ BOOST_AUTO_TEST_CASE(each_report_becomes_a_finding_with_its_summary_and_text) {
   const auto findings = harness::parse_sanitizer_log(tsan_log);
   BOOST_REQUIRE(findings.size() == 2u);
   BOOST_TEST(findings[0].kind == finding_kind::sanitizer_report);
-  BOOST_TEST(findings[0].message == "ThreadSanitizer: data race thread_loop.cpp:40 in append");
+  BOOST_TEST(findings[0].message == "at thread_loop.cpp:40: ThreadSanitizer: data race thread_loop.cpp:40 in append");
+  const auto site = harness::site_of(findings[0]);  // what the SARIF report places it by
+  BOOST_REQUIRE(site.has_value());
+  BOOST_TEST(site->file == "thread_loop.cpp");
+  BOOST_TEST(site->line == 40u);
   BOOST_TEST(findings[0].evidence.starts_with("WARNING: ThreadSanitizer: data race (pid=4242)\n"));
   BOOST_TEST(findings[0].evidence.find("Previous write of size 8") != std::string::npos);
+  // No frame with a file and line, and its SUMMARY line is not a frame: no site.
   BOOST_TEST(findings[1].message == "ThreadSanitizer: lock-order-inversion (potential deadlock) a.cpp:7 in f");
+  BOOST_TEST(!harness::site_of(findings[1]).has_value());
   BOOST_TEST(findings[1].evidence.find("data race") == std::string::npos);
 }
 
@@ -146,7 +153,7 @@ BOOST_AUTO_TEST_CASE(an_asan_report_runs_to_the_end_of_the_log) {
       "Shadow bytes around the buggy address:\n"
       "==77==ABORTING");
   BOOST_REQUIRE(findings.size() == 1u);
-  BOOST_TEST(findings[0].message == "AddressSanitizer: heap-use-after-free a.cpp:3 in main");
+  BOOST_TEST(findings[0].message == "AddressSanitizer: heap-use-after-free a.cpp:3 in main");  // no frames
   BOOST_TEST(findings[0].evidence.find("==77==ABORTING") != std::string::npos);
 }
 
