@@ -10,6 +10,7 @@
 #include "loopcheck/harness/replay_token.hpp"
 #include "loopcheck/harness/scenario_run.hpp"
 #include "loopcheck/harness/shrink.hpp"
+#include "loopcheck/harness/swarm.hpp"
 
 namespace loopcheck::harness {
 
@@ -69,6 +70,12 @@ campaign_result run_campaign(const campaign_spec& spec, const progress_callback&
   std::uint64_t finding_runs = 0;
   std::vector<std::optional<std::uint64_t>> first_caught_index(spec.targets.size());
 
+  auto spec_for = [&](std::size_t t, std::uint64_t seed) {
+    run_spec run = base_specs[t];
+    run.seed = seed;
+    return spec.swarm ? with_swarm(*spec.targets[t].family, std::move(run), seed, spec.option_overrides) : run;
+  };
+
   auto worker = [&] {
     for (;;) {
       const std::uint64_t item = next.fetch_add(1);
@@ -86,8 +93,7 @@ campaign_result run_campaign(const campaign_spec& spec, const progress_callback&
           continue;
         }
       }
-      run_spec run = base_specs[t];
-      run.seed = seeds[seed_index];
+      const run_spec run = spec_for(t, seeds[seed_index]);
       const auto run_started = std::chrono::steady_clock::now();
       const run_result outcome = run_scenario(*spec.targets[t].family, run);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_started).count();
@@ -131,8 +137,7 @@ campaign_result run_campaign(const campaign_spec& spec, const progress_callback&
     for (std::size_t t = 0; t < result.targets.size(); ++t) {
       target_result& r = result.targets[t];
       if (!r.first_seed_with_findings) continue;
-      run_spec failing = base_specs[t];
-      failing.seed = *r.first_seed_with_findings;
+      const run_spec failing = spec_for(t, *r.first_seed_with_findings);
       run_result failure;
       failure.findings = r.first_findings;
       const auto shrunk = shrink(*spec.targets[t].family, failing, failure);

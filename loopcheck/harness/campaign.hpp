@@ -21,6 +21,9 @@ struct campaign_spec {
   std::vector<target> targets;
   std::vector<std::uint64_t> seeds;
   sim::strategy_kind strategy = sim::strategy_kind::random;
+  // Swarm testing (swarm.hpp): each run switches fault sites and the options not overridden
+  // on or off, drawn from its seed.
+  bool swarm = false;
   run_mode mode = run_mode::sim;
   std::map<std::string, std::int64_t> option_overrides;  // validated against every target
   int jobs = 1;

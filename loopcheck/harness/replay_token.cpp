@@ -1,6 +1,7 @@
 #include "loopcheck/harness/replay_token.hpp"
 
 #include <boost/algorithm/string/split.hpp>
+#include <charconv>
 #include <fmt/format.h>
 #include <vector>
 
@@ -18,6 +19,19 @@ std::vector<std::string> split(std::string_view text, char separator) {
 }
 
 constexpr std::string_view choices_prefix = "choices:";
+constexpr std::string_view swarm_prefix = "swarm:";
+
+// "swarm:<16 hex digits>"
+std::optional<std::uint64_t> parse_swarm_key(std::string_view text, std::string& error) {
+  const std::string_view digits = text.substr(swarm_prefix.size());
+  std::uint64_t key = 0;
+  const auto [end, status] = std::from_chars(digits.data(), digits.data() + digits.size(), key, 16);
+  if (digits.size() != 16 || status != std::errc() || end != digits.data() + digits.size()) {
+    error = fmt::format("'{}' is not swarm:<16 hexadecimal digits>", text);
+    return std::nullopt;
+  }
+  return key;
+}
 
 // "choices:<tape>,<tape>,..." — one tape per simulated context of the run.
 std::optional<std::vector<sim::choice_tape>> parse_choices(std::string_view text, std::string& error) {
@@ -64,6 +78,7 @@ std::string to_replay_token(const run_spec& spec, const scenario& family) {
     changed += fmt::format("{}{}={}", changed.empty() ? "" : ",", o.name, value);
   }
   if (!changed.empty()) token += "/" + changed;
+  if (spec.swarm_key) token += fmt::format("/{}{:016x}", swarm_prefix, *spec.swarm_key);
   if (spec.choices) {
     token += "/" + std::string(choices_prefix);
     for (std::size_t c = 0; c < spec.choices->size(); ++c) token += (c == 0 ? "" : ",") + sim::to_string((*spec.choices)[c]);
@@ -83,8 +98,9 @@ std::optional<run_spec> parse_replay_token(std::string_view token, std::string& 
 
 std::optional<run_spec> parse_replay_token(std::string_view token, const scenario& family_spec, std::string& error) {
   const auto parts = split(token, '/');
-  if (parts.size() < 5 || parts.size() > 7) {
-    error = fmt::format("replay token '{}' is not family/variant/seed/strategy/mode[/options][/choices:...]", token);
+  if (parts.size() < 5 || parts.size() > 8) {
+    error = fmt::format("replay token '{}' is not family/variant/seed/strategy/mode[/options][/swarm:<key>][/choices:...]",
+                        token);
     return std::nullopt;
   }
   run_spec spec;
@@ -123,26 +139,40 @@ std::optional<run_spec> parse_replay_token(std::string_view token, const scenari
     error = fmt::format("scenario '{}' does not run in {} mode", spec.family, parts[4]);
     return std::nullopt;
   }
-  std::size_t options_part = parts.size();
-  if (parts.size() >= 6) {
-    const bool last_is_choices = parts.back().starts_with(choices_prefix);
-    if (parts.size() == 7 && !last_is_choices) {
-      error = fmt::format("the last part of replay token '{}' is not choices:...", token);
-      return std::nullopt;
-    }
-    if (last_is_choices) {
+  // The optional parts, in this order: options, swarm:<key>, choices:<tapes>.
+  std::optional<std::string> options_text;
+  for (std::size_t p = 5; p < parts.size(); ++p) {
+    const std::string& part = parts[p];
+    const bool last = p + 1 == parts.size();
+    if (part.starts_with(choices_prefix)) {
+      if (!last) {
+        error = fmt::format("in replay token '{}', choices:... must be the last part", token);
+        return std::nullopt;
+      }
       if (spec.mode != run_mode::sim) {
         error = "recorded choices replay only in sim mode";
         return std::nullopt;
       }
-      spec.choices = parse_choices(parts.back(), error);
+      spec.choices = parse_choices(part, error);
       if (!spec.choices) return std::nullopt;
+    } else if (part.starts_with(swarm_prefix)) {
+      if (spec.swarm_key || spec.choices) {
+        error = fmt::format("in replay token '{}', swarm:... comes once, before choices:...", token);
+        return std::nullopt;
+      }
+      spec.swarm_key = parse_swarm_key(part, error);
+      if (!spec.swarm_key) return std::nullopt;
+    } else if (p == 5) {
+      options_text = part;
+    } else {
+      error = fmt::format("part '{}' of replay token '{}' comes after the options part and is not choices:... or "
+                          "swarm:<key>", part, token);
+      return std::nullopt;
     }
-    if (parts.size() == 7 || !last_is_choices) options_part = 5;
   }
   std::map<std::string, std::int64_t> overrides;
-  if (options_part < parts.size()) {
-    for (const auto& assignment : split(parts[options_part], ',')) {
+  if (options_text) {
+    for (const auto& assignment : split(*options_text, ',')) {
       const auto eq = assignment.find('=');
       std::int64_t value = 0;
       if (eq == std::string::npos || !sim::parse_whole_number(std::string_view(assignment).substr(eq + 1), value)) {

@@ -1,6 +1,9 @@
 #pragma once
-// A replay token names exactly one run: family/variant/seed/strategy/mode[/option=value,...].
-// Options equal to their defaults are left out.
+// A replay token names exactly one run:
+//   family/variant/seed/strategy/mode[/option=value,...][/swarm:<key>][/choices:<tapes>]
+// Options equal to their defaults are left out; swarm:<16 hex digits> is a swarm run's key
+// (swarm.hpp, token grammar 2; every token of grammar 1, without it, reads as before);
+// choices: are recorded choices (sim/choice_tape.hpp), one tape per simulated context.
 #include <optional>
 #include <string>
 #include <string_view>

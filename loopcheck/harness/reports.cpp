@@ -29,8 +29,6 @@ std::string replay_command(const std::string& runner_program, const std::string&
   return token.empty() ? std::string() : runner_program + " replay " + token;
 }
 
-namespace {
-
 std::string expected_text(const target_result& t) {
   if (t.is_reference()) return "silent";
   std::string kinds;
@@ -43,6 +41,8 @@ std::string observed_text(const target_result& t) {
   if (!t.is_reference() && t.seeds_caught > 0) return fmt::format("caught in {}/{} seeds", t.seeds_caught, t.seeds_run);
   return fmt::format("findings in {}/{} seeds", t.seeds_with_findings, t.seeds_run);
 }
+
+namespace {
 
 // JUnit readers want a plain decimal, never an exponent.
 std::string seconds_text(double seconds) { return fmt::format("{:.6f}", seconds); }

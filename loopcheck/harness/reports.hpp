@@ -14,6 +14,10 @@ namespace loopcheck::harness {
 enum class verdict_rule { gate, selftest };
 
 bool target_failed(const target_result& t, verdict_rule rule);
+// A target's expected outcome ("silent", "caught (out_of_order)") and what its runs showed
+// ("silent", "caught in 3/20 seeds", "findings in 2/20 seeds"), as every report words them.
+std::string expected_text(const target_result& t);
+std::string observed_text(const target_result& t);
 // "<runner> replay <token>", or empty for an empty token.
 std::string replay_command(const std::string& runner_program, const std::string& token);
 

@@ -39,6 +39,10 @@ struct variant_spec {
   // a sanitizer build run_scenario runs it in a child process (isolated_run.hpp), so that its
   // report comes back as a finding instead of halting the program.
   bool provokes_sanitizer_report_in_real_mode = false;
+  // A needle: a bug built to need a fault at one moment plus an unlikely interleaving, which
+  // random seeds rarely find. selftest checks it with the guided search (guided_search.hpp)
+  // instead of seeds; campaigns run it like any other variant.
+  bool needle = false;
   bool is_reference() const { return caught_by.empty(); }
 };
 
@@ -54,6 +58,9 @@ struct run_spec {
   // order the run creates them; contexts beyond the list get an empty tape) instead of the
   // strategy's and the seed's. Shrinking produces them.
   std::optional<std::vector<sim::choice_tape>> choices{};
+  // Swarm testing (swarm.hpp): when set, the run's fault sites are switched on and fire by this
+  // key's profile instead of the seed's.
+  std::optional<std::uint64_t> swarm_key{};
 
   std::int64_t option(const std::string& name) const;
 };
@@ -67,8 +74,12 @@ struct run_result {
   std::map<std::string, std::uint64_t> probes;
   std::map<std::string, std::uint64_t> faults_reached;
   std::map<std::string, std::uint64_t> faults_fired;
-  // The choices each simulated context of the run made (filled in by run_scenario).
+  // The choices each simulated context of the run made (filled in by run_scenario), and for
+  // each context the step during which each of its fault firings happened.
   std::vector<sim::choice_tape> choices;
+  std::vector<std::vector<std::uint64_t>> fault_fire_steps;
+  // Scheduling features (schedule_features.hpp) over every context, when the run was observed.
+  std::map<std::string, std::uint64_t> schedule_features;
 };
 
 class scenario {

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <utility>
 
+#include "loopcheck/harness/run_timeline.hpp"
 #include "loopcheck/harness/scenario_run.hpp"
+#include "loopcheck/harness/schedule_features.hpp"
+#include "loopcheck/harness/swarm.hpp"
 #include "loopcheck/runtime/spawn.hpp"
 #include "loopcheck/sim/sim_context.hpp"
 
@@ -16,6 +19,9 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
   options.budget_steps = limits.budget_steps;
   options.virtual_time_budget = limits.virtual_time_budget;
   options.replay_choices = run_hooks::next_context_replay(spec);
+  run_timeline* timeline = timeline_recording::active();
+  if (timeline != nullptr) options.event_log_capacity_events = run_timeline::max_sim_events;
+  if (spec.swarm_key) options.faults = swarm_fault_profile(*spec.swarm_key);
   run_result result;
   std::shared_ptr<findings_log> log;
   {
@@ -39,7 +45,10 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
       result.faults_reached[site] = stats.reached;
       result.faults_fired[site] = stats.fired;
     }
-    run_hooks::context_finished(context.choices_taken());
+    if (timeline != nullptr) timeline->add_sim_events(*core, context.events(), context.total_events());
+    std::map<std::string, std::uint64_t> schedule_features;
+    if (run_hooks::observing_schedule()) add_schedule_features(context.events(), schedule_features);
+    run_hooks::context_finished(context.choices_taken(), context.faults().fired_steps(), schedule_features);
   }  // destroying the context reports tasks it still held
   result.findings = log->snapshot();
   if (limits.program_exit_after_body) std::erase_if(result.findings, [](const finding& f) { return f.kind == finding_kind::hang; });

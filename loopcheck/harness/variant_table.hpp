@@ -17,7 +17,10 @@ namespace loopcheck::harness {
 template <typename Row>
 std::vector<variant_spec> variant_specs(const std::vector<Row>& table) {
   std::vector<variant_spec> specs;
-  for (const Row& row : table) specs.push_back({std::string(row.name), std::string(row.description), row.caught_by});
+  for (const Row& row : table) {
+    specs.push_back({std::string(row.name), std::string(row.description), row.caught_by});
+    if constexpr (requires { row.needle; }) specs.back().needle = row.needle;
+  }
   return specs;
 }
 

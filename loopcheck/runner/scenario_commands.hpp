@@ -1,5 +1,5 @@
 #pragma once
-// The scenario runner's commands — list, run, replay, selftest, merge — over every family
+// The scenario runner's commands — list, run, replay, fuzz, selftest, merge — over every family
 // registered in this program, added to a CLI11 app. `loopcheck` adds them beside its own
 // commands; a user's runner gets them all through run_main (runner_main.hpp).
 #include <CLI/CLI.hpp>
@@ -23,6 +23,7 @@ class scenario_commands {
   int list();
   int run();
   int replay();
+  int fuzz();
   int selftest();
   int merge();
   int isolated_run();
@@ -33,6 +34,7 @@ class scenario_commands {
   CLI::App* list_ = nullptr;
   CLI::App* run_ = nullptr;
   CLI::App* replay_ = nullptr;
+  CLI::App* fuzz_ = nullptr;
   CLI::App* selftest_ = nullptr;
   CLI::App* merge_ = nullptr;
   CLI::App* isolated_run_ = nullptr;
@@ -45,7 +47,7 @@ class scenario_commands {
   std::string variant_;
   std::uint64_t seed_ = 0;
   std::uint64_t seeds_ = 0;
-  std::string strategy_ = "random";
+  std::string strategy_ = "random";  // a key of harness::exploration_strategy_names()
   std::string mode_ = "sim";
   int jobs_ = 1;
   report_options reports_;
@@ -54,7 +56,12 @@ class scenario_commands {
   std::uint64_t shard_total_ = 0;
   std::string time_budget_;
   std::string token_;
+  std::string trace_path_;
   std::uint64_t selftest_seeds_ = 40;
+  std::string fuzz_target_;
+  std::uint64_t budget_runs_ = 1000;
+  std::size_t corpus_capacity_ = 256;
+  bool swarm_ = false;
 };
 
 }  // namespace loopcheck::runner

@@ -207,24 +207,30 @@ task_ref new_task_record(const std::shared_ptr<registry_core>& core, const asio:
 // not yet started: an executor that refuses the hop (its execute() throws) then destroys the
 // task without running it, and the exception reaches the spawner. (Once started, a coroutine
 // unwinds through its executor: a refusal there would terminate the process.)
+//
+// The hop is the tracked executor's own execute(), preferring blocking.possibly as dispatch does:
+// it spares the copies of the type-erased executor that dispatch's property preferences make,
+// each an atomic count on the record (docs/benchmarks.md, spawn_overhead).
 template <typename T, typename OnDone>
 void launch(const task_ref& record, asio::awaitable<T> work, OnDone on_done) {
-  const asio::any_io_executor task_ex{tracked_executor(*record)};
   const launching_task marked(*record);
   task_completion<OnDone> completion(record, std::move(on_done));
+  const auto hop = tracked_executor(*record).require(asio::execution::blocking.possibly);
 #if LOOPCHECK_DETAIL_ASIO_INTERNAL_LAUNCH
   // A recycled record lends the next task the memory of its cancellation state.
-  asio::dispatch(task_ex, [task_ex, slot = record->cancellation_slot(),
-                           entry = task_entry(std::move(work), std::move(completion))]() mutable {
-    asio::detail::awaitable_handler<asio::any_io_executor, void>(std::move(entry), task_ex, slot, asio::cancellation_state())
+  hop.execute([task_ex = asio::any_io_executor(hop), slot = record->cancellation_slot(),
+               entry = task_entry(std::move(work), std::move(completion))]() mutable {
+    asio::detail::awaitable_handler<asio::any_io_executor, void>(std::move(entry), std::move(task_ex), slot,
+                                                                 asio::cancellation_state())
         .launch();
   });
 #else
   // co_spawn connects the handler's slot where it is called: call it on the task's context. A
   // context destroyed before then destroys this handler, and with it the completion (an orphan).
-  asio::dispatch(task_ex, [task_ex, work = std::move(work), completion = std::move(completion)]() mutable {
+  hop.execute([task_ex = asio::any_io_executor(hop), work = std::move(work), completion = std::move(completion)]() mutable {
     const task_record& task = completion.record();
-    asio::co_spawn(task_ex, run_work(std::move(work), task), task_completion_handler<OnDone>(std::move(completion)));
+    asio::co_spawn(std::move(task_ex), run_work(std::move(work), task),
+                   task_completion_handler<OnDone>(std::move(completion)));
   });
 #endif
 }

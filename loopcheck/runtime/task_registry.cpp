@@ -8,6 +8,7 @@
 #include "loopcheck/runtime/clock.hpp"
 #include "loopcheck/runtime/invariant.hpp"
 #include "loopcheck/runtime/registry_directory.hpp"
+#include "loopcheck/runtime/task_observer.hpp"
 #include "loopcheck/runtime/waiter_list.hpp"
 
 namespace loopcheck {
@@ -123,7 +124,12 @@ clock_epoch task_record::access_epoch() {
   return {clock_slot_, clock_.at(clock_slot_)};
 }
 
-void task_record::mark_done() { state_.store(task_state::done, std::memory_order_release); }
+void task_record::mark_done() {
+  if (auto* observer = installed_task_observer(); observer != nullptr && state() != task_state::done) [[unlikely]] {
+    observer->task_ended(*core_, id_, true, core_->now());
+  }
+  state_.store(task_state::done, std::memory_order_release);
+}
 
 void task_record::on_frame_destroyed() {
   const task_state state = this->state();
@@ -141,6 +147,7 @@ void task_record::on_frame_destroyed() {
     }
     report_abandoned(why);
   }
+  if (auto* observer = installed_task_observer()) [[unlikely]] observer->task_ended(*core_, id_, false, core_->now());
   state_.store(task_state::done, std::memory_order_release);
 }
 
@@ -152,18 +159,22 @@ void task_record::report_abandoned(std::string_view why) {
 void task_record::set_waiting_on(std::string_view what) {
   // Resuming clears the wait: skip the lock when there is none to clear.
   if (what.empty() && !has_waiting_on_.load(std::memory_order_acquire)) return;
-  std::lock_guard lock(core_->mutex_);
-  waiting_on_.assign(what);
-  has_waiting_on_.store(!what.empty(), std::memory_order_release);
+  {
+    std::lock_guard lock(core_->mutex_);
+    waiting_on_.assign(what);
+    has_waiting_on_.store(!what.empty(), std::memory_order_release);
+  }
+  if (auto* observer = installed_task_observer()) [[unlikely]] observer->task_waits(*core_, id_, what, core_->now());
 }
 
 std::ostream& operator<<(std::ostream& out, task_state state) { return out << to_string(state); }
 
-registry_core::registry_core(clock_service* clock) : clock_(clock) {}
+registry_core::registry_core(clock_service* clock) : clock_(clock) {
+  if (auto* observer = installed_task_observer()) [[unlikely]] observer->context_created(*this);
+}
 
 registry_core::~registry_core() {
   LOOPCHECK_INVARIANT(head_ == nullptr);  // a live record holds its core
-  while (pool_ != nullptr) delete std::exchange(pool_, pool_->next_);
 }
 
 task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any_io_executor& ex, std::string_view name,
@@ -175,14 +186,8 @@ task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any
   auto inner = ex.target<asio::io_context::executor_type>() != nullptr
                    ? ex
                    : asio::prefer(untracked(ex), asio::execution::outstanding_work.untracked);
-  std::lock_guard lock(mutex_);
-  task_record* record = pool_;
-  if (record != nullptr) {
-    pool_ = record->next_;
-    --pooled_;
-  } else {
-    record = new task_record;
-  }
+  std::unique_lock lock(mutex_);
+  task_record* record = records_.take();
   record->core_ = std::move(self);
   record->id_ = next_id_++;
   record->name_.assign(name);
@@ -201,7 +206,15 @@ task_ref registry_core::add(std::shared_ptr<registry_core> self, const asio::any
   record->next_ = head_;
   if (head_ != nullptr) head_->prev_ = record;
   head_ = record;
-  return task_ref(record);
+  task_ref ref(record);  // before unlocking: a reader of the live list must not recycle it meanwhile
+  if (auto* observer = installed_task_observer()) [[unlikely]] {
+    const auto spawned_at = record->spawned_at_;
+    lock.unlock();
+    const task_record* parent = current_task();
+    observer->task_spawned(*this, record->id_, record->name_, site, parent != nullptr ? parent->core_.get() : nullptr,
+                           parent != nullptr ? parent->id_ : 0, spawned_at);
+  }
+  return ref;
 }
 
 void registry_core::recycle(task_record& record) noexcept {
@@ -212,6 +225,7 @@ void registry_core::recycle(task_record& record) noexcept {
   record.io_inner_ = nullptr;
   record.inner_ = asio::any_io_executor();
   auto self = std::move(record.core_);  // may be the last reference to this core: dropped last
+  decltype(records_)::released_slab released;  // destroyed after the lock
   {
     std::lock_guard lock(mutex_);
     record.waiting_on_.clear();  // under the lock: snapshot() reads it until the unlink below
@@ -222,14 +236,9 @@ void registry_core::recycle(task_record& record) noexcept {
     else head_ = record.next_;
     if (record.next_ != nullptr) record.next_->prev_ = record.prev_;
     record.prev_ = nullptr;
-    if (pooled_ < max_pooled_records) {
-      record.next_ = pool_;
-      pool_ = &record;
-      ++pooled_;
-      return;
-    }
+    record.next_ = nullptr;
+    released = records_.give_back(&record);
   }
-  delete &record;
 }
 
 std::vector<task_info> registry_core::snapshot() const {

@@ -17,6 +17,7 @@
 
 #include "loopcheck/runtime/asio.hpp"
 #include "loopcheck/runtime/finding.hpp"
+#include "loopcheck/runtime/slab_pool.hpp"
 #include "loopcheck/runtime/vector_clock.hpp"
 
 namespace loopcheck {
@@ -110,15 +111,18 @@ class task_record {
   // This task's epoch for a file access now (its first access gives it a slot).
   clock_epoch access_epoch();
 
-  // The task's index in its owner's list of live tasks (a task scope's), so the owner removes
-  // it in O(1). Guarded by the owner's lock.
-  std::size_t owner_index = 0;
+  // Links in its owner's list of live tasks (a task scope's), so the owner removes it in O(1)
+  // touching only its neighbours. Guarded by the owner's lock.
+  task_record* owner_prev = nullptr;
+  task_record* owner_next = nullptr;
 
  private:
   friend class registry_core;
   friend class tracked_executor;
   friend void intrusive_ptr_add_ref(task_record* task) noexcept;
   friend void intrusive_ptr_release(task_record* task) noexcept;
+  template <typename, std::size_t>
+  friend class slab_pool;
 
   task_record() = default;
   ~task_record() = default;
@@ -156,7 +160,7 @@ class task_record {
   std::atomic_flag work_lock_;
   std::optional<asio::any_io_executor> work_;  // guarded by work_lock_; held while work_refs_ > 0
   // The core's live list, from spawn until the last reference goes (a done record stays
-  // linked until then, skipped by state), then (next_ only) its pool. Guarded by its mutex.
+  // linked until then, skipped by state). Guarded by its mutex.
   task_record* prev_ = nullptr;
   task_record* next_ = nullptr;
 };
@@ -203,16 +207,18 @@ class registry_core {
   mutable std::chrono::nanoseconds last_now_{0};
   std::shared_ptr<findings_log> log_ = std::make_shared<findings_log>();
   std::atomic<bool> closed_{false};
-  // Records whose last reference went, kept for reuse: a spawn then allocates nothing of its
-  // own. Bounded, so a burst of tasks does not pin its peak memory for the registry's lifetime.
-  static constexpr std::size_t max_pooled_records = 1024;
-  // Unlinks a record whose last reference went and keeps it for reuse (called with no lock held).
+  // Records come from slabs and go back when their last reference goes: a spawn usually
+  // allocates nothing of its own, and a burst of tasks allocates and frees a slab per
+  // records_per_slab tasks. At most max_empty_slabs * records_per_slab idle records are kept, so
+  // a burst does not pin its peak memory for the registry's lifetime.
+  static constexpr std::size_t records_per_slab = 64;
+  static constexpr std::size_t max_empty_slabs = 16;
+  // Unlinks a record whose last reference went and gives it back (called with no lock held).
   void recycle(task_record& record) noexcept;
 
   std::uint64_t next_id_ = 1;
   task_record* head_ = nullptr;
-  task_record* pool_ = nullptr;  // singly linked through next_
-  std::size_t pooled_ = 0;
+  slab_pool<task_record, records_per_slab> records_{max_empty_slabs};  // guarded by mutex_
   std::vector<waiter_list*> waiter_lists_;
 };
 

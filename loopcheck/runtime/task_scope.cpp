@@ -35,24 +35,58 @@ struct task_scope::state {
         core(task_registry::of(ex).core()),
         joiners(ex, fmt::format("task_scope '{}' join", name)) {}
 
+  // The list's references go with the scope's state (tasks destroyed unfinished never leave it).
+  ~state() {
+    while (live_head != nullptr) unlink(*live_head);
+  }
+  state(const state&) = delete;
+  state& operator=(const state&) = delete;
+
   std::size_t live_count() {
     std::lock_guard lock(mutex);
-    return live.size();
+    return live_tasks;
+  }
+
+  // Call with the mutex held. The list keeps the reference `task` carries.
+  void link(task_ref task) {
+    task_record* t = task.detach();
+    t->owner_prev = nullptr;
+    t->owner_next = live_head;
+    if (live_head != nullptr) live_head->owner_prev = t;
+    live_head = t;
+    ++live_tasks;
+  }
+
+  // Call with the mutex held. Returns the reference the list kept.
+  task_ref unlink(task_record& task) {
+    LOOPCHECK_INVARIANT(live_tasks > 0 && (task.owner_prev != nullptr || live_head == &task));
+    if (task.owner_prev != nullptr) task.owner_prev->owner_next = task.owner_next;
+    else live_head = task.owner_next;
+    if (task.owner_next != nullptr) task.owner_next->owner_prev = task.owner_prev;
+    task.owner_prev = task.owner_next = nullptr;
+    --live_tasks;
+    return task_ref(&task, false);
+  }
+
+  // Call with the mutex held.
+  std::vector<task_ref> live_list() const {
+    std::vector<task_ref> out;
+    out.reserve(live_tasks);
+    for (task_record* t = live_head; t != nullptr; t = t->owner_next) out.emplace_back(t);
+    LOOPCHECK_INVARIANT(out.size() == live_tasks);
+    return out;
   }
 
   // Removes a task that ended with `error` (null: success), or never launched; the last one out
   // wakes the joiners. Ended by the scope's own cancel() is not a failure.
   void forget(task_record& task, const std::exception_ptr& error) {
     bool now_empty = false;
+    task_ref released;  // dropped after the lock: the record may go back to its registry
     {
       std::lock_guard lock(mutex);
-      const std::size_t i = task.owner_index;  // O(1) removal
-      LOOPCHECK_INVARIANT(i < live.size() && live[i].get() == &task);
-      if (error && !(cancelled && is_cancellation(error))) failures.push_back({live[i], error});
-      live[i] = std::move(live.back());
-      live[i]->owner_index = i;
-      live.pop_back();
-      now_empty = live.empty();
+      released = unlink(task);
+      if (error && !(cancelled && is_cancellation(error))) failures.push_back({released, error});
+      now_empty = live_tasks == 0;
     }
     if (now_empty) joiners.notify_all();
   }
@@ -61,7 +95,12 @@ struct task_scope::state {
   const scope_options options;
   const std::shared_ptr<registry_core> core;  // outlives the context; says when it is gone
   std::mutex mutex;
-  std::vector<task_ref> live;                     // guarded by mutex
+  // The live tasks, linked through their records (owner_prev/owner_next), each holding one
+  // reference. A list rather than a vector of references: a burst of tasks then leaves no
+  // large block behind, whose free makes glibc consolidate every small chunk the burst freed
+  // (docs/benchmarks.md, spawn_overhead's burst mode).
+  task_record* live_head = nullptr;               // guarded by mutex
+  std::size_t live_tasks = 0;                     // guarded by mutex
   std::vector<failure> failures;                  // guarded by mutex
   bool closed = false;                            // guarded by mutex
   bool cancelled = false;                         // guarded by mutex
@@ -78,7 +117,7 @@ task_scope::~task_scope() {
   {
     std::lock_guard lock(state_->mutex);
     state_->closed = true;
-    live = state_->live;
+    live = state_->live_list();
     failures.swap(state_->failures);
   }
   for (auto& task : live) {
@@ -102,10 +141,7 @@ task_ref task_scope::admit(std::string_view name, std::source_location site) {
     throw scope_closed_error(fmt::format("task '{}' spawned into task scope '{}' after it was closed or joined",
                                          name, state_->name));
   }
-  if (record) {
-    record->owner_index = state_->live.size();
-    state_->live.push_back(record);
-  }
+  if (record) state_->link(record);
   return record;
 }
 
@@ -148,7 +184,7 @@ void task_scope::cancel() {
     std::lock_guard lock(state_->mutex);
     state_->closed = true;
     state_->cancelled = true;
-    live = state_->live;
+    live = state_->live_list();
   }
   // From this thread: task_record::cancel hands the emission to whoever runs the task.
   for (auto& task : live) task->cancel();

@@ -25,17 +25,21 @@ bool fault_points::buggify(std::string_view site) {
     }
     // Without a tape, activation is a pure function of (seed, site): the same sites are active
     // however differently the program reaches them. With one, the sites the tape fires.
+    const fault_profile& profile = context_.options().faults;
+    const std::uint64_t key = profile.activation_key.value_or(seed_);
     const bool active = replay_ != nullptr ? replay_->mentions(site)
-                                           : unit_interval(mix64(seed_ ^ fnv1a_64(site))) < fault_site_activation_probability;
+                                           : unit_interval(mix64(key ^ fnv1a_64(site))) < profile.activation_probability;
     it = coverage_.fault_sites.emplace(std::string(site), fault_site_stats{active, 0, 0}).first;
   }
   fault_site_stats& stats = it->second;
   ++stats.reached;
   const bool fire = replay_ != nullptr ? replay_->fires(site, stats.reached)
-                                      : stats.active && fire_random_.chance(fault_site_fire_probability);
+                                      : stats.active && fire_random_.chance(context_.options().faults.fire_probability);
   if (fire) {
     ++stats.fired;
     fired_.push_back({std::string(site), stats.reached});
+    // steps() counts the handlers started; a fault outside any handler belongs to step 0.
+    fired_steps_.push_back(context_.steps() == 0 ? 0 : context_.steps() - 1);
   }
   // Whether the site was active is left out: a replayed tape knows only where sites fired.
   context_.record_eventf("buggify", "{} {}", site, fire ? "fired" : "held");

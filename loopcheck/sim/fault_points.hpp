@@ -7,7 +7,8 @@
 // On a real execution context buggify() is always false and probe() does nothing, so library
 // code may call both unconditionally. On a sim_context a fault site is active for the whole
 // run with p = 0.25 (a pure function of the run's seed and the site's name), and an active
-// site fires with p = 0.25 each time it is reached. The per-run coverage says which sites were
+// site fires with p = 0.25 each time it is reached (sim_options::faults changes both: swarm
+// testing). The per-run coverage says which sites were
 // reached, active and fired, and how often each probe was hit.
 #include <cstdint>
 #include <functional>
@@ -18,14 +19,13 @@
 
 #include "loopcheck/runtime/asio.hpp"
 #include "loopcheck/sim/choice_tape.hpp"
+#include "loopcheck/sim/fault_profile.hpp"
 #include "loopcheck/sim/sim_random.hpp"
 
 namespace loopcheck::sim {
 
 class sim_context;
 
-inline constexpr double fault_site_activation_probability = 0.25;
-inline constexpr double fault_site_fire_probability = 0.25;
 
 struct fault_site_stats {
   bool active = false;
@@ -51,6 +51,9 @@ class fault_points : public asio::execution_context::service {
   const coverage_report& coverage() const { return coverage_; }
   // Every firing so far, in order.
   const std::vector<fault_choice>& fired() const { return fired_; }
+  // The step (0-based) during which each of fired() fired: where a guided search looks for
+  // the interleavings a fault opens.
+  const std::vector<std::uint64_t>& fired_steps() const { return fired_steps_; }
 
  private:
   void shutdown() override {}
@@ -60,6 +63,7 @@ class fault_points : public asio::execution_context::service {
   const choice_tape* replay_;
   sim_random fire_random_;
   std::vector<fault_choice> fired_;
+  std::vector<std::uint64_t> fired_steps_;
   coverage_report coverage_;
 };
 

@@ -9,10 +9,10 @@
 // A handler posted outside any tracked task is a chain of its own (one fresh priority).
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <unordered_map>
 #include <vector>
 
+#include "loopcheck/sim/live_position_index.hpp"
 #include "loopcheck/sim/ready_handler.hpp"
 #include "loopcheck/sim/sim_random.hpp"
 #include "loopcheck/sim/strategy.hpp"
@@ -23,7 +23,7 @@ namespace loopcheck::sim {
 inline constexpr std::uint64_t no_chain = 0;
 
 struct ready_entry {
-  std::uint64_t sequence = 0;  // post order, from 1
+  std::uint64_t sequence = 0;  // post order, from 1; 0 in a slot whose handler was taken
   std::uint64_t chain = no_chain;
   ready_handler handler;
 };
@@ -51,18 +51,24 @@ class ready_queue {
   // Removes the oldest handler without asking the strategy (shutdown: destroy, never run).
   ready_entry take_oldest();
 
-  bool empty() const { return entries_.empty(); }
-  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return live_.live() == 0; }
+  std::size_t size() const { return live_.live(); }
   // The chain key a handler posted with `chain` and `sequence` is filed under.
   static std::uint64_t chain_key(std::uint64_t chain, std::uint64_t sequence);
 
  private:
   std::size_t choose_pct(std::uint64_t step);
   ready_choice take(std::size_t index);
+  // Drops the slots of taken handlers once they outnumber the ready ones (amortised O(1)).
+  void compact();
 
   strategy_options options_;
   sim_random random_;
-  std::deque<ready_entry> entries_;
+  // Every handler posted since the last compaction, in post order; taken ones leave a slot
+  // with sequence 0 behind, so taking one never moves the others. live_ finds the index-th
+  // ready one.
+  std::vector<ready_entry> entries_;
+  live_position_index live_;
   std::uint64_t next_sequence_ = 1;
   // PCT state: every chain's priority (higher runs first) and the sorted change points.
   std::unordered_map<std::uint64_t, std::uint64_t> pct_priority_;

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "loopcheck/sim/choice_tape.hpp"
+#include "loopcheck/sim/fault_profile.hpp"
 #include "loopcheck/sim/strategy.hpp"
 
 namespace loopcheck::sim {
@@ -23,6 +24,8 @@ struct sim_options {
   // When set, scheduling and fault points follow this tape instead of the strategy's and the
   // seed's dice (see choice_tape.hpp).
   std::optional<choice_tape> replay_choices{};
+  // Which fault sites are on and how often they fire, when no tape is replayed.
+  fault_profile faults{};
 };
 
 }  // namespace loopcheck::sim

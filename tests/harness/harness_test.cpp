@@ -82,6 +82,7 @@ BOOST_AUTO_TEST_SUITE(harness_runner)
 BOOST_AUTO_TEST_CASE(references_stay_silent_and_bug_variants_are_caught) {
   for (const auto* family : harness::scenario_registry::instance().all()) {
     for (const auto& v : family->variants()) {
+      if (v.needle) continue;  // found by the guided search, not by 20 seeds: guided_search_test
       const auto result = campaign({{family, v}}, 20, 2);
       const auto& t = result.targets.at(0);
       BOOST_TEST_CONTEXT(family->name() << "/" << v.name) {

@@ -1,0 +1,155 @@
+#include "loopcheck/harness/choice_mutator.hpp"
+
+#include <algorithm>
+#include <iterator>
+
+namespace loopcheck::harness {
+
+namespace {
+
+enum class mutation : std::uint8_t {
+  set_index,
+  shift_step,
+  insert_run,
+  delete_run,
+  cut_schedule,
+  pick_around_fault,
+  fire_reached_site,
+  drop_firing,
+  shift_reach,
+  splice,
+};
+// Each edit is drawn from this table; the two that aim at faults count twice, as they are what
+// a needle (a fault at one moment plus an interleaving around it) needs.
+constexpr mutation mutation_table[] = {
+    mutation::set_index,         mutation::shift_step,        mutation::insert_run,   mutation::delete_run,
+    mutation::cut_schedule,      mutation::pick_around_fault, mutation::pick_around_fault,
+    mutation::fire_reached_site, mutation::fire_reached_site, mutation::drop_firing,  mutation::shift_reach,
+    mutation::splice,
+};
+
+// Indices beyond the ready count pick the newest handler (ready_queue::pick_index): a few
+// small ones cover most of what matters.
+constexpr std::uint64_t max_index = 4;
+constexpr std::uint64_t max_run_length = 8;
+constexpr std::uint64_t max_step_shift = 8;
+// Where around a fault's step a pick is placed: which handlers ran just before the fault decides
+// who is still ready in the window it opens, and the handlers it makes ready run soon after.
+constexpr std::uint64_t before_fault_steps = 6;
+constexpr std::uint64_t after_fault_steps = 12;
+
+std::uint64_t new_index(sim::sim_random& dice) { return 1 + dice.below(max_index); }
+
+template <typename Container>
+auto random_position(Container& c, sim::sim_random& dice) {
+  return c.begin() + static_cast<std::ptrdiff_t>(dice.below(c.size()));
+}
+
+void set_choice(sim::choice_tape& tape, std::uint64_t step, std::uint64_t index) {
+  std::erase_if(tape.schedule, [&](const sim::schedule_choice& s) { return s.step == step; });
+  tape.schedule.push_back({step, index});
+}
+
+void insert_run(sim::choice_tape& tape, std::uint64_t steps, sim::sim_random& dice) {
+  const std::uint64_t first = dice.below(std::max<std::uint64_t>(steps, 1));
+  const std::uint64_t length = 1 + dice.below(max_run_length);
+  for (std::uint64_t i = 0; i < length; ++i) set_choice(tape, first + i, new_index(dice));
+}
+
+void apply(mutation m, sim::choice_tape& tape, const std::vector<std::uint64_t>& fire_steps, const mutation_base& base,
+           const mutation_base& other, std::size_t context, sim::sim_random& dice) {
+  auto& schedule = tape.schedule;
+  auto& faults = tape.faults;
+  switch (m) {
+    case mutation::set_index:
+      if (schedule.empty()) return insert_run(tape, base.steps, dice);
+      random_position(schedule, dice)->index = new_index(dice);
+      return;
+    case mutation::shift_step: {
+      if (schedule.empty()) return insert_run(tape, base.steps, dice);
+      auto& choice = *random_position(schedule, dice);
+      const std::uint64_t shift = 1 + dice.below(max_step_shift);
+      choice.step = dice.chance(0.5) ? choice.step + shift : choice.step - std::min(choice.step, shift);
+      return;
+    }
+    case mutation::insert_run: return insert_run(tape, base.steps, dice);
+    case mutation::delete_run: {
+      if (schedule.empty()) return insert_run(tape, base.steps, dice);
+      const auto first = random_position(schedule, dice);
+      const auto length = std::min<std::ptrdiff_t>(1 + static_cast<std::ptrdiff_t>(dice.below(max_run_length)),
+                                                   std::distance(first, schedule.end()));
+      schedule.erase(first, first + length);
+      return;
+    }
+    case mutation::cut_schedule: {
+      const std::uint64_t cut = dice.below(std::max<std::uint64_t>(base.steps, 1));
+      std::erase_if(schedule, [&](const sim::schedule_choice& s) { return s.step >= cut; });
+      return;
+    }
+    case mutation::pick_around_fault: {
+      if (fire_steps.empty()) return insert_run(tape, base.steps, dice);
+      const std::uint64_t fault_step = *random_position(fire_steps, dice);
+      const std::uint64_t first = fault_step - std::min(fault_step, before_fault_steps);
+      const std::uint64_t step = first + dice.below(fault_step + after_fault_steps - first);
+      return set_choice(tape, step, new_index(dice));
+    }
+    case mutation::fire_reached_site: {
+      if (base.faults_reached.empty()) return insert_run(tape, base.steps, dice);
+      auto site = base.faults_reached.begin();
+      std::advance(site, static_cast<std::ptrdiff_t>(dice.below(base.faults_reached.size())));
+      faults.push_back({site->first, 1 + dice.below(std::max<std::uint64_t>(site->second, 1))});
+      return;
+    }
+    case mutation::drop_firing:
+      if (faults.empty()) return insert_run(tape, base.steps, dice);
+      faults.erase(random_position(faults, dice));
+      return;
+    case mutation::shift_reach: {
+      if (faults.empty()) return insert_run(tape, base.steps, dice);
+      auto& firing = *random_position(faults, dice);
+      firing.reach = dice.chance(0.5) || firing.reach == 1 ? firing.reach + 1 : firing.reach - 1;
+      return;
+    }
+    case mutation::splice: {
+      if (context >= other.tapes.size()) return insert_run(tape, base.steps, dice);
+      const std::uint64_t cut = dice.below(std::max<std::uint64_t>(base.steps, 1));
+      std::erase_if(schedule, [&](const sim::schedule_choice& s) { return s.step >= cut; });
+      for (const auto& s : other.tapes[context].schedule) {
+        if (s.step >= cut) schedule.push_back(s);
+      }
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+void normalise(sim::choice_tape& tape) {
+  auto& schedule = tape.schedule;
+  std::stable_sort(schedule.begin(), schedule.end(), [](const auto& a, const auto& b) { return a.step < b.step; });
+  schedule.erase(std::unique(schedule.begin(), schedule.end(), [](const auto& a, const auto& b) { return a.step == b.step; }),
+                 schedule.end());
+  std::erase_if(schedule, [](const sim::schedule_choice& s) { return s.index == 0; });
+  auto& faults = tape.faults;
+  std::vector<sim::fault_choice> unique;
+  for (auto& f : faults) {
+    if (std::find(unique.begin(), unique.end(), f) == unique.end()) unique.push_back(std::move(f));
+  }
+  faults = std::move(unique);
+}
+
+std::vector<sim::choice_tape> mutate_choices(const mutation_base& base, const mutation_base& other, sim::sim_random& dice) {
+  std::vector<sim::choice_tape> tapes = base.tapes;
+  if (tapes.empty()) tapes.emplace_back();
+  const std::uint64_t edits = 1 + dice.below(max_stacked_mutations);
+  for (std::uint64_t e = 0; e < edits; ++e) {
+    const std::size_t context = dice.below(tapes.size());
+    static const std::vector<std::uint64_t> no_steps;
+    const auto& fire_steps = context < base.fault_fire_steps.size() ? base.fault_fire_steps[context] : no_steps;
+    apply(mutation_table[dice.below(std::size(mutation_table))], tapes[context], fire_steps, base, other, context, dice);
+    normalise(tapes[context]);
+  }
+  return tapes;
+}
+
+}  // namespace loopcheck::harness

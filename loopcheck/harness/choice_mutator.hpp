@@ -1,0 +1,38 @@
+#pragma once
+// Mutations of recorded choices for a guided search (Hypothesis and FuzzTest mutate a choice
+// sequence rather than raw bytes, so every mutant is a valid run): a run's tapes — scheduling
+// picks and fault firings per simulated context (sim/choice_tape.hpp) — are changed by a few
+// stacked edits, AFL "havoc" style:
+//   set an index, shift a step, insert or delete a run of scheduling choices, cut the schedule
+//   off after a step (the rest falls back to the oldest ready handler), pick another handler
+//   around a step where a fault fired (the interleavings a fault opens), fire a reached fault site at
+//   one of its reaches, drop a firing, shift a firing's reach, splice another input's tail on.
+// Replaying a tape is deterministic and an exhausted tape falls back to first-in first-out
+// with no faults, so every mutant is one well-defined run.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "loopcheck/sim/choice_tape.hpp"
+#include "loopcheck/sim/sim_random.hpp"
+
+namespace loopcheck::harness {
+
+// What a mutation starts from: an input's tapes and what its run showed.
+struct mutation_base {
+  std::vector<sim::choice_tape> tapes;                     // one per simulated context
+  std::vector<std::vector<std::uint64_t>> fault_fire_steps;  // per context: each firing's step
+  std::uint64_t steps = 0;                                 // the run's length in steps
+  std::map<std::string, std::uint64_t> faults_reached;     // site → times reached
+};
+
+// 1 to max_stacked_mutations edits of `base`; `other` is the input a splice takes its tail from.
+inline constexpr std::uint64_t max_stacked_mutations = 3;
+std::vector<sim::choice_tape> mutate_choices(const mutation_base& base, const mutation_base& other, sim::sim_random& dice);
+
+// Sorts a tape's scheduling choices by step, keeps one per step and drops index 0 (the
+// default), and keeps one firing per (site, reach): what a tape must be to replay.
+void normalise(sim::choice_tape& tape);
+
+}  // namespace loopcheck::harness
