@@ -137,6 +137,9 @@ json::value parse_value(const std::string& text, bool verbatim) {
                                   "--string to store VALUE verbatim as a string",
                                   text, ec.message(), text));
   }
+  if (pdict::holds_non_finite_number(value)) {
+    throw input_error(fmt::format("VALUE '{}' holds a number too large for a double, which JSON cannot write back", text));
+  }
   return value;
 }
 

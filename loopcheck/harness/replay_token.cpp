@@ -52,7 +52,8 @@ bool resolve_options(const scenario& family, const std::map<std::string, std::in
   const auto specs = family.options();
   for (const auto& o : specs) resolved[o.name] = o.default_value;
   for (const auto& [name, value] : overrides) {
-    auto it = std::find_if(specs.begin(), specs.end(), [&](const option_spec& o) { return o.name == name; });
+    // Captures a copy of the binding's name: clang 14 cannot capture a structured binding.
+    auto it = std::find_if(specs.begin(), specs.end(), [&name = name](const option_spec& o) { return o.name == name; });
     if (it == specs.end()) {
       error = fmt::format("scenario '{}' has no option '{}'", family.name(), name);
       return false;

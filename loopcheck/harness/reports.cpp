@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <istream>
 #include <iterator>
 #include <map>
@@ -276,6 +278,14 @@ std::vector<finding> findings_from(const json::value& v, const std::string& name
   return out;
 }
 
+// Boost.JSON reads a number too large for a double (1e999) as infinity and writes it back as
+// `Infinity`, which no JSON parser reads: such a report would merge into an unreadable one.
+double finite_number(const json::value& v, const std::string& name) {
+  const auto number = json::value_to<double>(v);
+  if (!std::isfinite(number)) bad_report(name, "a number is too large for a double");
+  return number;
+}
+
 template <typename Map>
 void counts_from(const json::value& v, Map& into) {
   for (const auto& [name, n] : v.as_object()) into[std::string(name)] += json::value_to<std::uint64_t>(n);
@@ -298,7 +308,7 @@ campaign_result read_json(std::istream& in, const std::string& name) {
     if (const auto* runner = root.if_contains("runner")) result.runner_program = json::value_to<std::string>(*runner);
     result.runs = json::value_to<std::uint64_t>(root.at("summary").at("runs"));
     result.runs_skipped_by_time_budget = json::value_to<std::uint64_t>(root.at("summary").at("runs_skipped_by_time_budget"));
-    result.wall_seconds = json::value_to<double>(root.at("summary").at("wall_seconds"));
+    result.wall_seconds = finite_number(root.at("summary").at("wall_seconds"), name);
     for (const auto& item : root.at("targets").as_array()) {
       const auto& o = item.as_object();
       target_result t;
@@ -328,7 +338,7 @@ campaign_result read_json(std::istream& in, const std::string& name) {
       counts_from(coverage.at("faults_reached"), t.faults_reached);
       counts_from(coverage.at("faults_fired"), t.faults_fired);
       if (const auto* sums = o.if_contains("metric_sums")) {
-        for (const auto& [name, sum] : sums->as_object()) t.metric_sums[std::string(name)] += json::value_to<double>(sum);
+        for (const auto& [metric, sum] : sums->as_object()) t.metric_sums[std::string(metric)] += finite_number(sum, name);
       }
       result.targets.push_back(std::move(t));
     }
@@ -373,7 +383,11 @@ campaign_result merge(const std::vector<campaign_result>& parts) {
       for (const auto& [k, n] : t.probes) it->probes[k] += n;
       for (const auto& [k, n] : t.faults_reached) it->faults_reached[k] += n;
       for (const auto& [k, n] : t.faults_fired) it->faults_fired[k] += n;
-      for (const auto& [k, n] : t.metric_sums) it->metric_sums[k] += n;
+      // Saturated, not infinite: JSON cannot carry an infinity (finite_number).
+      for (const auto& [k, n] : t.metric_sums) {
+        it->metric_sums[k] = std::clamp(it->metric_sums[k] + n, std::numeric_limits<double>::lowest(),
+                                        std::numeric_limits<double>::max());
+      }
     }
   }
   return merged;

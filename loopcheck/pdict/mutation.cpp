@@ -1,12 +1,43 @@
 #include "loopcheck/pdict/mutation.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace loopcheck::pdict {
 
 namespace json = boost::json;
 
+bool holds_non_finite_number(const json::value& value) {
+  // Recursion is bounded by the value's nesting, which json::parse limits (max_depth, 32).
+  switch (value.kind()) {
+    case json::kind::double_: return !std::isfinite(value.get_double());
+    case json::kind::array: {
+      const auto& items = value.get_array();
+      return std::any_of(items.begin(), items.end(), [](const json::value& v) { return holds_non_finite_number(v); });
+    }
+    case json::kind::object: {
+      const auto& members = value.get_object();
+      return std::any_of(members.begin(), members.end(),
+                         [](const json::key_value_pair& m) { return holds_non_finite_number(m.value()); });
+    }
+    default: return false;
+  }
+}
+
+namespace {
+
+void require_writable(std::string_view key, const json::value& value) {
+  if (holds_non_finite_number(value)) {
+    throw std::invalid_argument("pdict: the value of key '" + std::string(key) +
+                                "' holds an infinite number, which JSON cannot write");
+  }
+}
+
+}  // namespace
+
 mutation& mutation::set(std::string key, json::value value) {
+  require_writable(key, value);
   ops_.push_back({op_kind::set, std::move(key), std::move(value)});
   return *this;
 }
@@ -77,7 +108,10 @@ dict_data dict_from_json(json::object&& object) {
   dict_data data;
   // A snapshot lists its keys in order, so each key belongs at the end: the hint makes every
   // insertion constant time instead of a walk down the tree. Any other order is still right.
-  for (auto& entry : object) data.insert_or_assign(data.end(), std::string(entry.key()), std::move(entry.value()));
+  for (auto& entry : object) {
+    require_writable(entry.key(), entry.value());
+    data.insert_or_assign(data.end(), std::string(entry.key()), std::move(entry.value()));
+  }
   return data;
 }
 

@@ -21,8 +21,14 @@ struct mutation_op {
   boost::json::value value{};   // set only
 };
 
+// Whether `value` holds a number JSON text cannot write: an infinity (parsing "1e999" gives one;
+// Boost.JSON would write it back as `Infinity`, which no JSON parser reads).
+bool holds_non_finite_number(const boost::json::value& value);
+
 class mutation {
  public:
+  // Throws std::invalid_argument for a value that holds_non_finite_number: stored, it would
+  // make the store unreadable.
   mutation& set(std::string key, boost::json::value value);
   mutation& erase(std::string key);
   mutation& clear();
@@ -42,7 +48,8 @@ boost::json::array to_json(const mutation& m);
 mutation mutation_from_json(const boost::json::value& ops);
 
 boost::json::object to_json(const dict_data& data);
-// Moves the values out of `object`.
+// Moves the values out of `object`. Throws std::invalid_argument for a value that
+// holds_non_finite_number.
 dict_data dict_from_json(boost::json::object&& object);
 
 }  // namespace loopcheck::pdict

@@ -1,6 +1,7 @@
 #include "loopcheck/pdict/snapshot_format.hpp"
 
 #include <fmt/format.h>
+#include <stdexcept>
 
 #include "loopcheck/pdict/checksum.hpp"
 #include "loopcheck/pdict/errors.hpp"
@@ -31,6 +32,15 @@ const json::value& member(const json::object& doc, std::string_view key) {
   const auto* found = doc.if_contains(key);
   if (found == nullptr) throw format_error(fmt::format("snapshot has no \"{}\" member", key));
   return *found;
+}
+
+// The data, or format_error for a value no snapshot can hold (an infinite number).
+dict_data data_from_json(json::object&& object) {
+  try {
+    return dict_from_json(std::move(object));
+  } catch (const std::invalid_argument& e) {
+    throw format_error(e.what());
+  }
 }
 
 bool is_checksum_text(std::string_view text) {
@@ -87,7 +97,7 @@ snapshot decode_snapshot(std::string_view bytes) {
 
   std::string actual;
   if (*version == 1) {
-    snapshot result{generation_number, dict_from_json(std::move(*data_object))};
+    snapshot result{generation_number, data_from_json(std::move(*data_object))};
     actual = version_1_checksum(result.data);
     if (*checksum != actual) {
       throw format_error(fmt::format("checksum mismatch: file says {}, data gives {}", std::string_view(*checksum), actual));
@@ -107,7 +117,7 @@ snapshot decode_snapshot(std::string_view bytes) {
     throw format_error(fmt::format("checksum mismatch: file says {}, its data bytes give {}", std::string_view(*checksum),
                                    actual));
   }
-  return snapshot{generation_number, dict_from_json(std::move(*data_object))};
+  return snapshot{generation_number, data_from_json(std::move(*data_object))};
 }
 
 }  // namespace loopcheck::pdict

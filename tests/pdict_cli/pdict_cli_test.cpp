@@ -224,6 +224,7 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2_and_keeps_what_is_stored) {
   const std::vector<bad_case> cases{
       {{"dict", "set", file, "k", "bare-word"}, "not valid JSON"},
       {{"dict", "set", file, "k", "{\"a\":"}, "not valid JSON"},
+      {{"dict", "set", file, "k", "[1e999]"}, "too large for a double"},
       {{"dict", "get", file, "missing"}, "key 'missing' is not in"},
       {{"dict", "del", file, "missing"}, "key 'missing' is not in"},
       {{"dict", "get", dir.file("none.json"), "k"}, "no dict at"},
