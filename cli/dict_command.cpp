@@ -36,6 +36,7 @@
 #include <string_view>
 
 #include "loopcheck/pdict/errors.hpp"
+#include "loopcheck/pdict/exact_json.hpp"
 #include "loopcheck/pdict/persistent_dict.hpp"
 #include "loopcheck/pdict/recovery.hpp"
 #include "loopcheck/pdict/store_files.hpp"
@@ -131,7 +132,7 @@ std::string absolute_store_path(const std::string& file) {
 json::value parse_value(const std::string& text, bool verbatim) {
   if (verbatim) return json::string(text);
   boost::system::error_code ec;
-  json::value value = json::parse(text, ec);
+  json::value value = pdict::parse_exact(text, ec);
   if (ec) {
     throw input_error(fmt::format("VALUE '{}' is not valid JSON ({}); write a string as JSON, e.g. '\"{}\"', or pass "
                                   "--string to store VALUE verbatim as a string",

@@ -1,4 +1,5 @@
 #include "loopcheck/pdict/journal_format.hpp"
+#include "loopcheck/pdict/exact_json.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -37,7 +38,7 @@ std::variant<framed_line, std::string> unframe(std::string_view rest) {
   const std::string_view payload = rest.substr(checksum_hex_chars + 1, newline - checksum_hex_chars - 1);
   if (rest.substr(0, checksum_hex_chars) != crc32c_hex(payload)) return std::string("checksum mismatch");
   json::error_code ec;
-  json::value value = json::parse(payload, ec);
+  json::value value = parse_exact(payload, ec);
   if (ec || !value.is_object()) return std::string("checksummed payload is not a JSON object");
   return framed_line{std::move(value.as_object()), newline + 1};
 }

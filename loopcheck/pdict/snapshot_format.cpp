@@ -1,4 +1,5 @@
 #include "loopcheck/pdict/snapshot_format.hpp"
+#include "loopcheck/pdict/exact_json.hpp"
 
 #include <fmt/format.h>
 #include <stdexcept>
@@ -75,7 +76,7 @@ std::string encode_snapshot(const dict_data& data, std::uint64_t generation) {
 snapshot decode_snapshot(std::string_view bytes) {
   if (bytes.empty()) throw format_error("empty file");
   json::error_code ec;
-  json::value doc = json::parse(bytes, ec);
+  json::value doc = parse_exact(bytes, ec);
   if (ec) throw format_error(fmt::format("not JSON ({}): truncated or garbage", ec.message()));
   auto* object = doc.if_object();
   if (object == nullptr) throw format_error("not a JSON object: a foreign file");
