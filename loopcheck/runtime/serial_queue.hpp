@@ -172,17 +172,18 @@ class serial_queue {
     std::exception_ptr failure_for_callers() const {
       return std::make_exception_ptr(queue_consumer_failed(name, consumer_error, items.size()));
     }
-    // Next item for the consumer; empty once the queue is closed and empty.
-    std::optional<T> pop() {
+    struct next_item {
+      std::optional<T> item;
+      bool closed = false;
+    };
+    // The oldest item, and whether the queue is closed, in one look: empty and closed means
+    // the consumer is done; empty and open, that it waits.
+    next_item pop() {
       std::lock_guard lock(mutex);
-      if (items.empty()) return std::nullopt;
-      std::optional<T> item(std::move(items.front()));
+      if (items.empty()) return {std::nullopt, closed};
+      next_item next{std::move(items.front()), closed};
       items.pop_front();
-      return item;
-    }
-    bool has_work_or_closed() {
-      std::lock_guard lock(mutex);
-      return !items.empty() || closed;
+      return next;
     }
     void consumer_finished(task_record& task, std::exception_ptr error) {
       consumer_end.join(task.clock());
@@ -226,12 +227,19 @@ class serial_queue {
 
   static asio::awaitable<void> consume_loop(std::shared_ptr<state> st) {
     for (;;) {
-      const auto seen = st->items_ready.epoch();
-      if (!st->has_work_or_closed()) co_await st->items_ready.async_wait(seen, asio::use_awaitable);
-      std::optional<T> item = st->pop();
-      if (!item) co_return;  // closed and empty
+      // A wake-up can find the queue empty and open: a producer notifies after its push, so
+      // this consumer may already have taken the item the notification was for. It waits
+      // again; each such stale wake-up matches one push, which bounds them.
+      typename state::next_item next;
+      for (;;) {
+        const auto seen = st->items_ready.epoch();
+        next = st->pop();
+        if (next.item || next.closed) break;
+        co_await st->items_ready.async_wait(seen, asio::use_awaitable);
+      }
+      if (!next.item) co_return;  // closed and empty
       st->space.notify_one();
-      co_await st->consume(std::move(*item));
+      co_await st->consume(std::move(*next.item));
       std::lock_guard lock(st->mutex);
       ++st->processed;
     }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <future>
 #include <memory>
 #include <stdexcept>
@@ -58,7 +59,15 @@ class context_on_threads {
 // Runs `work` on `ex` and blocks until it ends, rethrowing its failure; bounded.
 void wait_for(const asio::any_io_executor& ex, asio::awaitable<void> work) {
   auto done = asio::co_spawn(ex, std::move(work), asio::use_future);
-  BOOST_REQUIRE(done.wait_for(60s) == std::future_status::ready);
+  if (done.wait_for(60s) != std::future_status::ready) {
+    // A hang says who waits on what: the context's live tasks, as a deadlock report would.
+    std::ostringstream live;
+    for (const auto& task : loopcheck::task_registry::of(ex).snapshot()) {
+      live << "\n  task " << task.id << " '" << task.name << "' " << to_string(task.state) << ", waiting on '"
+           << task.waiting_on << "'";
+    }
+    BOOST_FAIL("the awaited work did not end within 60 s; live tasks:" << live.str());
+  }
   done.get();
 }
 
@@ -240,7 +249,7 @@ BOOST_AUTO_TEST_CASE(a_serial_queue_fed_from_many_threads) {
   BOOST_TEST(seen.size() == 3u * producers_per_thread);
   std::vector<int> in_order(items);
   for (int i = 0; i < items; ++i) in_order[i] = i;
-  for (const auto& [producer, numbers] : seen) BOOST_TEST(numbers == in_order);
+  for (const auto& [producer, numbers] : seen) BOOST_TEST(numbers == in_order, boost::test_tools::per_element());
   BOOST_TEST(findings.size() == 0u);
 }
 
