@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
+
+#include "loopcheck/runtime/invariant.hpp"
 
 namespace loopcheck::harness {
 
@@ -14,23 +17,52 @@ enum class mutation : std::uint8_t {
   delete_run,
   cut_schedule,
   pick_around_fault,
+  reshuffle_around_fault,
+  run_fault_first,
+  few_preemptions,
   fire_reached_site,
+  fire_site_densely,
   drop_firing,
   shift_reach,
   splice,
 };
-// Each edit is drawn from this table; the two that aim at faults count twice, as they are what
-// a needle (a fault at one moment plus an interleaving around it) needs.
-constexpr mutation mutation_table[] = {
-    mutation::set_index,         mutation::shift_step,        mutation::insert_run,   mutation::delete_run,
-    mutation::cut_schedule,      mutation::pick_around_fault, mutation::pick_around_fault,
-    mutation::fire_reached_site, mutation::fire_reached_site, mutation::drop_firing,  mutation::shift_reach,
-    mutation::splice,
+// How often each edit is drawn. Weighted by measurement on the cache-refresh needles
+// (docs/benchmarks.md, "Exploration strategies"): the heaviest are what a needle needs, a fault
+// fired at one moment (fire_site_densely) and a schedule that opens its window
+// (few_preemptions, run_fault_first, reshuffle_around_fault, pick_around_fault).
+constexpr std::pair<mutation, std::uint64_t> mutation_weights[] = {
+    {mutation::set_index, 1},         {mutation::shift_step, 1},        {mutation::insert_run, 1},
+    {mutation::delete_run, 1},        {mutation::cut_schedule, 1},      {mutation::pick_around_fault, 2},
+    {mutation::reshuffle_around_fault, 2}, {mutation::run_fault_first, 2}, {mutation::few_preemptions, 6},
+    {mutation::fire_reached_site, 2}, {mutation::fire_site_densely, 4}, {mutation::drop_firing, 1},
+    {mutation::shift_reach, 1},       {mutation::splice, 1},
 };
+
+mutation draw_mutation(sim::sim_random& dice) {
+  static constexpr std::uint64_t total = [] {
+    std::uint64_t sum = 0;
+    for (const auto& entry : mutation_weights) sum += entry.second;
+    return sum;
+  }();
+  std::uint64_t ticket = dice.below(total);
+  for (const auto& [m, weight] : mutation_weights) {
+    if (ticket < weight) return m;
+    ticket -= weight;
+  }
+  LOOPCHECK_INVARIANT(false && "a ticket beyond the weights' total");
+  return mutation::set_index;
+}
 
 // Indices beyond the ready count pick the newest handler (ready_queue::pick_index): a few
 // small ones cover most of what matters.
 constexpr std::uint64_t max_index = 4;
+// Beyond any ready count: the newest ready handler. A run records the index it clamped to.
+constexpr std::uint64_t newest_index = std::uint64_t{1} << 20;
+// A preemption-bounded schedule (few_preemptions) picks the newest handler this often: the one
+// just made ready, which first-in first-out would run last.
+constexpr double newest_pick_share = 0.75;
+// Fault sites fired densely: each of a site's first reaches fires with p = 1/2, up to this many.
+constexpr std::uint64_t max_dense_reaches = 64;
 constexpr std::uint64_t max_run_length = 8;
 constexpr std::uint64_t max_step_shift = 8;
 // Where around a fault's step a pick is placed: which handlers ran just before the fault decides
@@ -93,6 +125,50 @@ void apply(mutation m, sim::choice_tape& tape, const std::vector<std::uint64_t>&
       const std::uint64_t step = first + dice.below(fault_step + after_fault_steps - first);
       return set_choice(tape, step, new_index(dice));
     }
+    case mutation::reshuffle_around_fault: {
+      // A random schedule inside a fault's window only (a random step's, in a run without
+      // firings): the interleavings the fault opens, drawn as a random run draws them.
+      const std::uint64_t fault_step = fire_steps.empty() ? dice.below(std::max<std::uint64_t>(base.steps, 1))
+                                                          : *random_position(fire_steps, dice);
+      const std::uint64_t first = fault_step - std::min(fault_step, before_fault_steps);
+      const std::uint64_t end = fault_step + after_fault_steps;
+      std::erase_if(schedule, [&](const sim::schedule_choice& s) { return s.step >= first && s.step < end; });
+      for (std::uint64_t step = first; step < end; ++step) {
+        if (const std::uint64_t index = dice.below(max_index + 1); index != 0) schedule.push_back({step, index});
+      }
+      return;
+    }
+    case mutation::run_fault_first: {
+      // Opens the window wide: the newest handler a few steps before the fault (the faulting
+      // one, when it was made ready last), then first-in first-out through the window, so the
+      // handlers that were ready before the fault run inside it, before what it made ready.
+      if (fire_steps.empty()) return insert_run(tape, base.steps, dice);
+      const std::uint64_t fault_step = *random_position(fire_steps, dice);
+      const std::uint64_t early = fault_step - std::min(fault_step, 1 + dice.below(before_fault_steps));
+      const std::uint64_t end = fault_step + after_fault_steps;
+      std::erase_if(schedule, [&](const sim::schedule_choice& s) { return s.step >= early && s.step < end; });
+      schedule.push_back({early, newest_index});
+      return;
+    }
+    case mutation::few_preemptions:
+      // Preemption bounding (Musuvathi and Qadeer, PLDI 2007: most concurrency bugs need few
+      // preemptions): first-in first-out but for one pick, the parent's faults kept. One
+      // well-placed preemption survives; a random schedule deviates at every step and keeps
+      // undoing it.
+      schedule.clear();
+      return set_choice(tape, dice.below(std::max<std::uint64_t>(base.steps, 1)),
+                        dice.chance(newest_pick_share) ? newest_index : new_index(dice));
+    case mutation::fire_site_densely: {
+      // Swarm-like density on one reached site: whichever reach a needle's fault needs, half of
+      // these edits fire it.
+      if (base.faults_reached.empty()) return insert_run(tape, base.steps, dice);
+      auto site = base.faults_reached.begin();
+      std::advance(site, static_cast<std::ptrdiff_t>(dice.below(base.faults_reached.size())));
+      for (std::uint64_t reach = 1; reach <= std::min(site->second, max_dense_reaches); ++reach) {
+        if (dice.chance(0.5)) faults.push_back({site->first, reach});
+      }
+      return;
+    }
     case mutation::fire_reached_site: {
       if (base.faults_reached.empty()) return insert_run(tape, base.steps, dice);
       auto site = base.faults_reached.begin();
@@ -146,7 +222,7 @@ std::vector<sim::choice_tape> mutate_choices(const mutation_base& base, const mu
     const std::size_t context = dice.below(tapes.size());
     static const std::vector<std::uint64_t> no_steps;
     const auto& fire_steps = context < base.fault_fire_steps.size() ? base.fault_fire_steps[context] : no_steps;
-    apply(mutation_table[dice.below(std::size(mutation_table))], tapes[context], fire_steps, base, other, context, dice);
+    apply(draw_mutation(dice), tapes[context], fire_steps, base, other, context, dice);
     normalise(tapes[context]);
   }
   return tapes;

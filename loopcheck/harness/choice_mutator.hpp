@@ -3,10 +3,14 @@
 // sequence rather than raw bytes, so every mutant is a valid run): a run's tapes — scheduling
 // picks and fault firings per simulated context (sim/choice_tape.hpp) — are changed by a few
 // stacked edits, AFL "havoc" style:
-//   set an index, shift a step, insert or delete a run of scheduling choices, cut the schedule
-//   off after a step (the rest falls back to the oldest ready handler), pick another handler
-//   around a step where a fault fired (the interleavings a fault opens), fire a reached fault site at
-//   one of its reaches, drop a firing, shift a firing's reach, splice another input's tail on.
+//   schedule: set an index, shift a step, insert or delete a run of choices, cut the schedule
+//   off after a step (the rest falls back to the oldest ready handler), splice another input's
+//   tail on, or make it first-in first-out but for one preemption (preemption bounding);
+//   around a step where a fault fired (the interleavings a fault opens): pick another handler,
+//   redraw every pick in the window at random, or run the newest handler just before the
+//   fault and the window first-in first-out;
+//   faults: fire a reached site at one of its reaches or at a random half of them, drop a
+//   firing, shift a firing's reach.
 // Replaying a tape is deterministic and an exhausted tape falls back to first-in first-out
 // with no faults, so every mutant is one well-defined run.
 #include <cstdint>

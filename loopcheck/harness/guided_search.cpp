@@ -122,6 +122,9 @@ guided_result run_guided_search(const guided_spec& spec, const guided_progress& 
       result.failing_run = result.runs;
       result.seconds_to_failure = std::chrono::duration<double>(elapsed()).count();
       result.findings = outcome.findings;
+      // A mutant's token carries the choices its run took: the same run, with the indices the
+      // ready queue clamped them to (a mutant may ask for "the newest" as an index past any count).
+      if (candidate.choices) candidate.choices = outcome.choices;
       result.replay_token = to_replay_token(candidate, *spec.family);
       if (spec.shrink_failure) {
         const auto shrunk = shrink(*spec.family, candidate, outcome);

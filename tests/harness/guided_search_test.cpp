@@ -159,6 +159,35 @@ BOOST_AUTO_TEST_CASE(every_mutant_is_a_replayable_tape) {
   BOOST_TEST(distinct.size() > 200u);  // the edits do vary
 }
 
+// The edits a needle needs are among the mutants: a site fired at several of its reaches at
+// once, a schedule first-in first-out but for one preemption, and the newest handler run just
+// before a fault with the window after it first-in first-out.
+BOOST_AUTO_TEST_CASE(mutants_include_dense_firings_and_single_preemptions) {
+  harness::mutation_base base;
+  base.tapes = {sim::choice_tape{{{2, 1}, {5, 3}, {9, 2}, {12, 1}, {20, 2}}, {{"site.a", 2}}}};
+  base.fault_fire_steps = {{10}};
+  base.steps = 30;
+  base.faults_reached = {{"site.a", 8}};
+  sim::sim_random dice(3);
+  bool dense = false;
+  bool single_preemption = false;
+  bool fault_first = false;
+  constexpr std::uint64_t max_index = 4;  // choice_mutator.cpp: a larger index means "the newest"
+  for (int round = 0; round < 2000; ++round) {
+    const auto tape = harness::mutate_choices(base, base, dice).front();
+    // At most three stacked edits add one firing each, except a dense one.
+    dense = dense || tape.faults.size() >= 5;
+    single_preemption = single_preemption || (tape.schedule.size() == 1 && tape.schedule[0].index > max_index);
+    // The parent's picks before the window kept, the newest handler a few steps before the
+    // fault at step 10, nothing after it.
+    fault_first = fault_first || (tape.schedule.size() == 2 && tape.schedule[0].step == 2 && tape.schedule[1].step >= 4 &&
+                                  tape.schedule[1].step < 10 && tape.schedule[1].index > max_index);
+  }
+  BOOST_TEST(dense);
+  BOOST_TEST(single_preemption);
+  BOOST_TEST(fault_first);
+}
+
 BOOST_AUTO_TEST_CASE(normalise_orders_steps_and_drops_duplicates_and_defaults) {
   sim::choice_tape tape{{{5, 1}, {2, 3}, {5, 2}, {7, 0}}, {{"a", 1}, {"a", 1}, {"b", 2}}};
   harness::normalise(tape);
