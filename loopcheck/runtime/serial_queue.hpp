@@ -236,6 +236,11 @@ class serial_queue {
         next = st->pop();
         if (next.item || next.closed) break;
         co_await st->items_ready.async_wait(seen, asio::use_awaitable);
+        // Popped before another epoch read: the wake-up acquired what the push that woke it
+        // released, and a second read would also acquire notifies made after it (a close()
+        // after the producer's next access), ordering accesses that race.
+        next = st->pop();
+        if (next.item || next.closed) break;
       }
       if (!next.item) co_return;  // closed and empty
       st->space.notify_one();
