@@ -56,8 +56,6 @@ mutation draw_mutation(sim::sim_random& dice) {
 // Indices beyond the ready count pick the newest handler (ready_queue::pick_index): a few
 // small ones cover most of what matters.
 constexpr std::uint64_t max_index = 4;
-// Beyond any ready count: the newest ready handler. A run records the index it clamped to.
-constexpr std::uint64_t newest_index = std::uint64_t{1} << 20;
 // A preemption-bounded schedule (few_preemptions) picks the newest handler this often: the one
 // just made ready, which first-in first-out would run last.
 constexpr double newest_pick_share = 0.75;
@@ -80,6 +78,24 @@ auto random_position(Container& c, sim::sim_random& dice) {
 void set_choice(sim::choice_tape& tape, std::uint64_t step, std::uint64_t index) {
   std::erase_if(tape.schedule, [&](const sim::schedule_choice& s) { return s.step == step; });
   tape.schedule.push_back({step, index});
+}
+
+// The steps around a fault where its window's interleavings are decided: from
+// before_fault_steps before it (who is still ready when it fires) to after_fault_steps after.
+struct fault_window {
+  std::uint64_t fault_step;
+  std::uint64_t first;
+  std::uint64_t end;  // one past the last
+};
+fault_window window_around(std::uint64_t fault_step) {
+  return {fault_step, fault_step - std::min(fault_step, before_fault_steps), fault_step + after_fault_steps};
+}
+
+// A fault site the run reached, with the times it was reached; `base.faults_reached` not empty.
+const std::pair<const std::string, std::uint64_t>& random_reached_site(const mutation_base& base, sim::sim_random& dice) {
+  auto site = base.faults_reached.begin();
+  std::advance(site, static_cast<std::ptrdiff_t>(dice.below(base.faults_reached.size())));
+  return *site;
 }
 
 void insert_run(sim::choice_tape& tape, std::uint64_t steps, sim::sim_random& dice) {
@@ -120,20 +136,17 @@ void apply(mutation m, sim::choice_tape& tape, const std::vector<std::uint64_t>&
     }
     case mutation::pick_around_fault: {
       if (fire_steps.empty()) return insert_run(tape, base.steps, dice);
-      const std::uint64_t fault_step = *random_position(fire_steps, dice);
-      const std::uint64_t first = fault_step - std::min(fault_step, before_fault_steps);
-      const std::uint64_t step = first + dice.below(fault_step + after_fault_steps - first);
+      const fault_window window = window_around(*random_position(fire_steps, dice));
+      const std::uint64_t step = window.first + dice.below(window.end - window.first);
       return set_choice(tape, step, new_index(dice));
     }
     case mutation::reshuffle_around_fault: {
       // A random schedule inside a fault's window only (a random step's, in a run without
       // firings): the interleavings the fault opens, drawn as a random run draws them.
-      const std::uint64_t fault_step = fire_steps.empty() ? dice.below(std::max<std::uint64_t>(base.steps, 1))
-                                                          : *random_position(fire_steps, dice);
-      const std::uint64_t first = fault_step - std::min(fault_step, before_fault_steps);
-      const std::uint64_t end = fault_step + after_fault_steps;
-      std::erase_if(schedule, [&](const sim::schedule_choice& s) { return s.step >= first && s.step < end; });
-      for (std::uint64_t step = first; step < end; ++step) {
+      const fault_window window = window_around(fire_steps.empty() ? dice.below(std::max<std::uint64_t>(base.steps, 1))
+                                                                   : *random_position(fire_steps, dice));
+      std::erase_if(schedule, [&](const sim::schedule_choice& s) { return s.step >= window.first && s.step < window.end; });
+      for (std::uint64_t step = window.first; step < window.end; ++step) {
         if (const std::uint64_t index = dice.below(max_index + 1); index != 0) schedule.push_back({step, index});
       }
       return;
@@ -143,37 +156,38 @@ void apply(mutation m, sim::choice_tape& tape, const std::vector<std::uint64_t>&
       // one, when it was made ready last), then first-in first-out through the window, so the
       // handlers that were ready before the fault run inside it, before what it made ready.
       if (fire_steps.empty()) return insert_run(tape, base.steps, dice);
-      const std::uint64_t fault_step = *random_position(fire_steps, dice);
-      const std::uint64_t early = fault_step - std::min(fault_step, 1 + dice.below(before_fault_steps));
-      const std::uint64_t end = fault_step + after_fault_steps;
-      std::erase_if(schedule, [&](const sim::schedule_choice& s) { return s.step >= early && s.step < end; });
-      schedule.push_back({early, newest_index});
+      const fault_window window = window_around(*random_position(fire_steps, dice));
+      const std::uint64_t early = window.fault_step - std::min(window.fault_step, 1 + dice.below(before_fault_steps));
+      std::erase_if(schedule, [&](const sim::schedule_choice& s) { return s.step >= early && s.step < window.end; });
+      schedule.push_back({early, newest_pick_index});
       return;
     }
-    case mutation::few_preemptions:
+    case mutation::few_preemptions: {
       // Preemption bounding (Musuvathi and Qadeer, PLDI 2007: most concurrency bugs need few
       // preemptions): first-in first-out but for one pick, the parent's faults kept. One
       // well-placed preemption survives; a random schedule deviates at every step and keeps
       // undoing it.
       schedule.clear();
-      return set_choice(tape, dice.below(std::max<std::uint64_t>(base.steps, 1)),
-                        dice.chance(newest_pick_share) ? newest_index : new_index(dice));
+      // The index, then the step: the order the figures in docs/benchmarks.md were measured
+      // with (the two draws were once call arguments, in unspecified order).
+      const std::uint64_t index = dice.chance(newest_pick_share) ? newest_pick_index : new_index(dice);
+      const std::uint64_t step = dice.below(std::max<std::uint64_t>(base.steps, 1));
+      return set_choice(tape, step, index);
+    }
     case mutation::fire_site_densely: {
       // Swarm-like density on one reached site: whichever reach a needle's fault needs, half of
       // these edits fire it.
       if (base.faults_reached.empty()) return insert_run(tape, base.steps, dice);
-      auto site = base.faults_reached.begin();
-      std::advance(site, static_cast<std::ptrdiff_t>(dice.below(base.faults_reached.size())));
-      for (std::uint64_t reach = 1; reach <= std::min(site->second, max_dense_reaches); ++reach) {
-        if (dice.chance(0.5)) faults.push_back({site->first, reach});
+      const auto& [site, reached] = random_reached_site(base, dice);
+      for (std::uint64_t reach = 1; reach <= std::min(reached, max_dense_reaches); ++reach) {
+        if (dice.chance(0.5)) faults.push_back({site, reach});
       }
       return;
     }
     case mutation::fire_reached_site: {
       if (base.faults_reached.empty()) return insert_run(tape, base.steps, dice);
-      auto site = base.faults_reached.begin();
-      std::advance(site, static_cast<std::ptrdiff_t>(dice.below(base.faults_reached.size())));
-      faults.push_back({site->first, 1 + dice.below(std::max<std::uint64_t>(site->second, 1))});
+      const auto& [site, reached] = random_reached_site(base, dice);
+      faults.push_back({site, 1 + dice.below(std::max<std::uint64_t>(reached, 1))});
       return;
     }
     case mutation::drop_firing:

@@ -31,6 +31,11 @@ struct mutation_base {
   std::map<std::string, std::uint64_t> faults_reached;     // site → times reached
 };
 
+// A pick index past any ready count, which runs the newest ready handler (ready_queue::
+// pick_index); the edits that preempt in favour of "the handler just made ready" use it, and a
+// run records the index it was clamped to.
+inline constexpr std::uint64_t newest_pick_index = std::uint64_t{1} << 20;
+
 // 1 to max_stacked_mutations edits of `base`; `other` is the input a splice takes its tail from.
 inline constexpr std::uint64_t max_stacked_mutations = 3;
 std::vector<sim::choice_tape> mutate_choices(const mutation_base& base, const mutation_base& other, sim::sim_random& dice);

@@ -175,6 +175,8 @@ class serial_queue {
     struct next_item {
       std::optional<T> item;
       bool closed = false;
+      // Something for the consumer to do: an item, or the end.
+      bool settled() const { return item || closed; }
     };
     // The oldest item, and whether the queue is closed, in one look: empty and closed means
     // the consumer is done; empty and open, that it waits.
@@ -234,13 +236,13 @@ class serial_queue {
       for (;;) {
         const auto seen = st->items_ready.epoch();
         next = st->pop();
-        if (next.item || next.closed) break;
+        if (next.settled()) break;
         co_await st->items_ready.async_wait(seen, asio::use_awaitable);
         // Popped before another epoch read: the wake-up acquired what the push that woke it
         // released, and a second read would also acquire notifies made after it (a close()
         // after the producer's next access), ordering accesses that race.
         next = st->pop();
-        if (next.item || next.closed) break;
+        if (next.settled()) break;
       }
       if (!next.item) co_return;  // closed and empty
       st->space.notify_one();

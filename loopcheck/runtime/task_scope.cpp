@@ -46,6 +46,10 @@ struct task_scope::state {
     std::lock_guard lock(mutex);
     return live_tasks;
   }
+  std::uint64_t emptied_count() {
+    std::lock_guard lock(mutex);
+    return times_emptied;
+  }
 
   // Call with the mutex held. The list keeps the reference `task` carries.
   void link(task_ref task) {
@@ -87,6 +91,7 @@ struct task_scope::state {
       released = unlink(task);
       if (error && !(cancelled && is_cancellation(error))) failures.push_back({released, error});
       now_empty = live_tasks == 0;
+      if (now_empty) ++times_emptied;
     }
     if (now_empty) joiners.notify_all();
   }
@@ -101,6 +106,7 @@ struct task_scope::state {
   // (docs/benchmarks.md, spawn_overhead's burst mode).
   task_record* live_head = nullptr;               // guarded by mutex
   std::size_t live_tasks = 0;                     // guarded by mutex
+  std::uint64_t times_emptied = 0;                // guarded by mutex; each one notifies the joiners
   std::vector<failure> failures;                  // guarded by mutex
   bool closed = false;                            // guarded by mutex
   bool cancelled = false;                         // guarded by mutex
@@ -157,9 +163,10 @@ asio::awaitable<void> task_scope::join() {
   close();
   // Joiners are notified each time the scope empties. On a pool a wake-up can be stale: the
   // last task of an earlier batch ends, tasks spawned before close() refill the scope, and its
-  // notify (made after its unlock) wakes this join. Each wake-up is one emptying, and a scope
-  // empties at most once per task it admitted, which bounds the rounds.
-  for (;;) {
+  // notify (made after its unlock) wakes this join. Each wake-up follows one emptying, and a
+  // scope empties at most once per task it admitted, which bounds the rounds.
+  for (std::uint64_t wake_ups = 0;; ++wake_ups) {
+    LOOPCHECK_INVARIANT(wake_ups <= st->emptied_count());
     const auto seen = st->joiners.epoch();
     if (st->live_count() == 0) break;
     co_await st->joiners.async_wait(seen, asio::use_awaitable);

@@ -89,6 +89,22 @@ BOOST_AUTO_TEST_CASE(both_needles_are_found_within_the_budget_and_their_tokens_r
   }
 }
 
+// A mutant may ask for "the newest" handler with an index past any ready count; its token holds
+// the index the run clamped that to, as a recorded run's tape does.
+BOOST_AUTO_TEST_CASE(a_failing_mutants_token_holds_the_indices_its_run_took) {
+  const std::string requested = "." + std::to_string(harness::newest_pick_index);
+  int mutant_tokens = 0;
+  for (std::uint64_t seed = 0; seed < 10; ++seed) {
+    auto spec = search_for("torn-rollover", seed, needle_budget_runs);
+    spec.shrink_failure = false;
+    const auto result = harness::run_guided_search(spec);
+    BOOST_TEST_REQUIRE(result.failing_run.has_value());
+    mutant_tokens += result.replay_token.find("/choices:") != std::string::npos ? 1 : 0;
+    BOOST_TEST(result.replay_token.find(requested) == std::string::npos, result.replay_token);
+  }
+  BOOST_TEST(mutant_tokens > 0);
+}
+
 BOOST_AUTO_TEST_CASE(a_search_is_repeated_exactly_by_its_seed) {
   const auto a = harness::run_guided_search(search_for("torn-cold-rollover", 7, needle_budget_runs));
   const auto b = harness::run_guided_search(search_for("torn-cold-rollover", 7, needle_budget_runs));
@@ -172,16 +188,15 @@ BOOST_AUTO_TEST_CASE(mutants_include_dense_firings_and_single_preemptions) {
   bool dense = false;
   bool single_preemption = false;
   bool fault_first = false;
-  constexpr std::uint64_t max_index = 4;  // choice_mutator.cpp: a larger index means "the newest"
   for (int round = 0; round < 2000; ++round) {
     const auto tape = harness::mutate_choices(base, base, dice).front();
     // At most three stacked edits add one firing each, except a dense one.
     dense = dense || tape.faults.size() >= 5;
-    single_preemption = single_preemption || (tape.schedule.size() == 1 && tape.schedule[0].index > max_index);
+    single_preemption = single_preemption || (tape.schedule.size() == 1 && tape.schedule[0].index == harness::newest_pick_index);
     // The parent's picks before the window kept, the newest handler a few steps before the
     // fault at step 10, nothing after it.
     fault_first = fault_first || (tape.schedule.size() == 2 && tape.schedule[0].step == 2 && tape.schedule[1].step >= 4 &&
-                                  tape.schedule[1].step < 10 && tape.schedule[1].index > max_index);
+                                  tape.schedule[1].step < 10 && tape.schedule[1].index == harness::newest_pick_index);
   }
   BOOST_TEST(dense);
   BOOST_TEST(single_preemption);
