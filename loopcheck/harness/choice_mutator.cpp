@@ -98,6 +98,17 @@ const std::pair<const std::string, std::uint64_t>& random_reached_site(const mut
   return *site;
 }
 
+// Opens a rare event's window wide: the newest handler a few steps before the event's step
+// (the event's own handler, when it was made ready last), then first-in first-out through the
+// window, so the handlers that were ready before the event run inside it, before what it made
+// ready.
+void run_earlier(std::vector<sim::schedule_choice>& schedule, std::uint64_t event_step, sim::sim_random& dice) {
+  const fault_window window = window_around(event_step);
+  const std::uint64_t early = window.fault_step - std::min(window.fault_step, 1 + dice.below(before_fault_steps));
+  std::erase_if(schedule, [&](const sim::schedule_choice& s) { return s.step >= early && s.step < window.end; });
+  schedule.push_back({early, newest_pick_index});
+}
+
 void insert_run(sim::choice_tape& tape, std::uint64_t steps, sim::sim_random& dice) {
   const std::uint64_t first = dice.below(std::max<std::uint64_t>(steps, 1));
   const std::uint64_t length = 1 + dice.below(max_run_length);
@@ -151,17 +162,9 @@ void apply(mutation m, sim::choice_tape& tape, const std::vector<std::uint64_t>&
       }
       return;
     }
-    case mutation::run_fault_first: {
-      // Opens the window wide: the newest handler a few steps before the fault (the faulting
-      // one, when it was made ready last), then first-in first-out through the window, so the
-      // handlers that were ready before the fault run inside it, before what it made ready.
+    case mutation::run_fault_first:
       if (fire_steps.empty()) return insert_run(tape, base.steps, dice);
-      const fault_window window = window_around(*random_position(fire_steps, dice));
-      const std::uint64_t early = window.fault_step - std::min(window.fault_step, 1 + dice.below(before_fault_steps));
-      std::erase_if(schedule, [&](const sim::schedule_choice& s) { return s.step >= early && s.step < window.end; });
-      schedule.push_back({early, newest_pick_index});
-      return;
-    }
+      return run_earlier(schedule, *random_position(fire_steps, dice), dice);
     case mutation::few_preemptions: {
       // Preemption bounding (Musuvathi and Qadeer, PLDI 2007: most concurrency bugs need few
       // preemptions): first-in first-out but for one pick, the parent's faults kept. One
@@ -231,12 +234,23 @@ void normalise(sim::choice_tape& tape) {
 std::vector<sim::choice_tape> mutate_choices(const mutation_base& base, const mutation_base& other, sim::sim_random& dice) {
   std::vector<sim::choice_tape> tapes = base.tapes;
   if (tapes.empty()) tapes.emplace_back();
+  // A new probe's input: after the stacked edits, so none of them undoes it, one of its new
+  // probe hits, drawn at random, runs earlier.
+  std::vector<std::pair<std::size_t, std::uint64_t>> new_probe_hits;  // (context, step)
+  for (std::size_t context = 0; context < std::min(tapes.size(), base.new_probe_steps.size()); ++context) {
+    for (const std::uint64_t step : base.new_probe_steps[context]) new_probe_hits.emplace_back(context, step);
+  }
   const std::uint64_t edits = 1 + dice.below(max_stacked_mutations);
   for (std::uint64_t e = 0; e < edits; ++e) {
     const std::size_t context = dice.below(tapes.size());
     static const std::vector<std::uint64_t> no_steps;
     const auto& fire_steps = context < base.fault_fire_steps.size() ? base.fault_fire_steps[context] : no_steps;
     apply(draw_mutation(dice), tapes[context], fire_steps, base, other, context, dice);
+    normalise(tapes[context]);
+  }
+  if (!new_probe_hits.empty()) {
+    const auto [context, step] = *random_position(new_probe_hits, dice);
+    run_earlier(tapes[context].schedule, step, dice);
     normalise(tapes[context]);
   }
   return tapes;

@@ -11,6 +11,9 @@
 //   fault and the window first-in first-out;
 //   faults: fire a reached site at one of its reaches or at a random half of them, drop a
 //   firing, shift a firing's reach.
+// An input that reached a probe new to the search (a rare path its author marked) has every
+// mutant, after its stacked edits, run that probe's handler earlier, as run-fault-first does for
+// a fault: the handlers that were ready with it then run inside what it opens.
 // Replaying a tape is deterministic and an exhausted tape falls back to first-in first-out
 // with no faults, so every mutant is one well-defined run.
 #include <cstdint>
@@ -29,6 +32,9 @@ struct mutation_base {
   std::vector<std::vector<std::uint64_t>> fault_fire_steps;  // per context: each firing's step
   std::uint64_t steps = 0;                                 // the run's length in steps
   std::map<std::string, std::uint64_t> faults_reached;     // site → times reached
+  // Per context: the steps of the hits of the probes that were new to the search when this
+  // input joined its corpus (none for most inputs).
+  std::vector<std::vector<std::uint64_t>> new_probe_steps;
 };
 
 // A pick index past any ready count, which runs the newest ready handler (ready_queue::

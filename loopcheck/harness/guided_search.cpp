@@ -1,6 +1,7 @@
 #include "loopcheck/harness/guided_search.hpp"
 
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -12,6 +13,7 @@
 #include "loopcheck/harness/schedule_features.hpp"
 #include "loopcheck/harness/shrink.hpp"
 #include "loopcheck/harness/swarm.hpp"
+#include "loopcheck/runtime/invariant.hpp"
 #include "loopcheck/sim/sim_random.hpp"
 
 namespace loopcheck::harness {
@@ -30,25 +32,51 @@ constexpr std::uint64_t guided_stream = 0x6755696465644c43ULL;
 // worth mutating, e.g. the first run that hit a probe).
 constexpr std::uint64_t tournament_size = 3;
 
+// An input that reaches a code probe no run reached before (or reaches one a number of times in
+// a new hit-count class) is the parent of this many mutant rounds in a row: a probe is a rare
+// path the scenario's author marked, and the failure it leads to is usually one interleaving
+// away from it (AFL fuzzes a new queue entry at once; the mutator runs the probe's handler
+// earlier in each of these mutants). 8 to 32 measure alike (docs/benchmarks.md).
+constexpr std::uint64_t probe_focus_rounds = 16;
+
 struct corpus_entry {
   run_spec spec;  // carries the choices the run made, so replaying it repeats the run
   mutation_base base;
   std::vector<std::string> features;
 };
 
-// Every feature of a run (see guided_search.hpp), as text.
-std::vector<std::string> features_of(const run_result& outcome) {
-  std::vector<std::string> features;
-  auto add = [&](std::string_view tag, const std::map<std::string, std::uint64_t>& counts) {
+// A run's feature as text, "tag:name:hit-count class"; for a probe's feature, also the probe.
+struct feature {
+  std::string text;
+  std::string probe;  // empty unless the feature is a probe's
+};
+
+// Every feature of a run (see guided_search.hpp).
+std::vector<feature> features_of(const run_result& outcome) {
+  std::vector<feature> features;
+  auto add = [&](std::string_view tag, const std::map<std::string, std::uint64_t>& counts, bool probes) {
     for (const auto& [name, count] : counts) {
-      if (count != 0) features.push_back(fmt::format("{}:{}:{}", tag, name, hit_count_class(count)));
+      if (count == 0) continue;
+      features.push_back({fmt::format("{}:{}:{}", tag, name, hit_count_class(count)), probes ? name : std::string()});
     }
   };
-  add("probe", outcome.probes);
-  add("reached", outcome.faults_reached);
-  add("fired", outcome.faults_fired);
-  add("schedule", outcome.schedule_features);
+  add("probe", outcome.probes, true);
+  add("reached", outcome.faults_reached, false);
+  add("fired", outcome.faults_fired, false);
+  add("schedule", outcome.schedule_features, false);
   return features;
+}
+
+// Per context, the steps of the hits of `probes` (mutation_base::new_probe_steps).
+std::vector<std::vector<std::uint64_t>> steps_of(const std::set<std::string>& probes, const run_result& outcome) {
+  std::vector<std::vector<std::uint64_t>> steps(outcome.probe_steps.size());
+  for (std::size_t context = 0; context < outcome.probe_steps.size(); ++context) {
+    for (const auto& probe : probes) {
+      const auto hits = outcome.probe_steps[context].find(probe);
+      if (hits != outcome.probe_steps[context].end()) steps[context].insert(steps[context].end(), hits->second.begin(), hits->second.end());
+    }
+  }
+  return steps;
 }
 
 bool fails(const run_result& outcome, const variant_spec& variant) {
@@ -98,6 +126,8 @@ guided_result run_guided_search(const guided_spec& spec, const guided_progress& 
   sim::sim_random dice(sim::mix64(spec.seed ^ guided_stream));
   std::vector<corpus_entry> corpus;
   std::unordered_map<std::string, std::uint64_t> feature_runs;  // feature → runs that showed it
+  std::size_t focus = 0;  // the corpus entry every mutant round takes as parent while focus_rounds_left > 0
+  std::uint64_t focus_rounds_left = 0;
   // Bounded by the run budget; a time budget may end it sooner.
   while (result.runs < spec.budget_runs) {
     if (spec.time_budget && elapsed() > *spec.time_budget) {
@@ -110,7 +140,10 @@ guided_result run_guided_search(const guided_spec& spec, const guided_progress& 
       if (spec.swarm) candidate = with_swarm(*spec.family, std::move(candidate), candidate.seed, spec.option_overrides);
       ++result.fresh_runs;
     } else {
-      const corpus_entry& parent = pick_parent(corpus, feature_runs, dice);
+      const bool focused = focus_rounds_left != 0;
+      if (focused) --focus_rounds_left;
+      LOOPCHECK_INVARIANT(!focused || focus < corpus.size());
+      const corpus_entry& parent = focused ? corpus[focus] : pick_parent(corpus, feature_runs, dice);
       const corpus_entry& other = corpus[dice.below(corpus.size())];
       candidate = parent.spec;
       candidate.choices = mutate_choices(parent.base, other.base, dice);
@@ -135,18 +168,29 @@ guided_result run_guided_search(const guided_spec& spec, const guided_progress& 
       break;
     }
     std::size_t new_features = 0;
-    auto features = features_of(outcome);
-    for (const auto& feature : features) new_features += feature_runs[feature]++ == 0 ? 1 : 0;
+    std::set<std::string> new_probes;
+    corpus_entry entry;
+    for (auto& feature : features_of(outcome)) {
+      if (feature_runs[feature.text]++ == 0) {
+        ++new_features;
+        if (!feature.probe.empty()) new_probes.insert(std::move(feature.probe));
+      }
+      entry.features.push_back(std::move(feature.text));
+    }
     if (new_features != 0) {
-      corpus_entry entry;
-      entry.features = std::move(features);
       entry.spec = std::move(candidate);
       entry.spec.choices = outcome.choices;
       entry.base = {std::move(outcome.choices), std::move(outcome.fault_fire_steps), outcome.steps,
-                    std::move(outcome.faults_reached)};
+                    std::move(outcome.faults_reached), steps_of(new_probes, outcome)};
       // A full corpus makes room at random: old inputs' features are already seen.
-      if (corpus.size() < spec.corpus_capacity) corpus.push_back(std::move(entry));
-      else corpus[dice.below(corpus.size())] = std::move(entry);
+      std::size_t slot = corpus.size();
+      if (slot < spec.corpus_capacity) corpus.push_back(std::move(entry));
+      else corpus[slot = dice.below(corpus.size())] = std::move(entry);
+      if (slot == focus) focus_rounds_left = 0;  // the focused input is gone
+      if (!new_probes.empty()) {
+        focus = slot;
+        focus_rounds_left = probe_focus_rounds;
+      }
     }
     if (progress) progress(result.runs, corpus.size(), feature_runs.size());
   }

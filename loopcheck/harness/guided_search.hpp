@@ -9,6 +9,9 @@
 //   - a code probe, a fault site reached, a fault site fired, each with its AFL hit-count class;
 //   - a scheduling feature: a pair of consecutive event kinds in the simulator's event log,
 //     with its hit-count class (schedule_features.hpp).
+// An input that reaches a code probe no run reached before is the parent of the next mutants,
+// each of which runs that probe's handler earlier (choice_mutator.hpp): a probe marks a rare
+// path, and the failure it leads to is usually one interleaving away.
 // The search stops at the first run that fails (a finding of the variant's expected kinds; for
 // a reference, any finding), then shrinks it as campaigns do (shrink.hpp). Everything is drawn
 // from the search's seed and the runs are made one at a time, so a search is repeated exactly

@@ -75,9 +75,11 @@ struct run_result {
   std::map<std::string, std::uint64_t> faults_reached;
   std::map<std::string, std::uint64_t> faults_fired;
   // The choices each simulated context of the run made (filled in by run_scenario), and for
-  // each context the step during which each of its fault firings happened.
+  // each context the step during which each of its fault firings happened and the steps of
+  // each probe's hits (fault_points::probe_steps).
   std::vector<sim::choice_tape> choices;
   std::vector<std::vector<std::uint64_t>> fault_fire_steps;
+  std::vector<std::map<std::string, std::vector<std::uint64_t>, std::less<>>> probe_steps;
   // Scheduling features (schedule_features.hpp) over every context, when the run was observed.
   std::map<std::string, std::uint64_t> schedule_features;
 };

@@ -16,6 +16,7 @@ struct run_state {
   std::size_t contexts_started = 0;
   std::vector<sim::choice_tape> taken;
   std::vector<std::vector<std::uint64_t>> fault_fire_steps;
+  std::vector<std::map<std::string, std::vector<std::uint64_t>, std::less<>>> probe_steps;
   std::map<std::string, std::uint64_t> schedule_features;
 };
 
@@ -45,6 +46,7 @@ run_result run_scenario(const scenario& family, const run_spec& spec, run_observ
   run_result result = family.run(spec);
   result.choices = std::move(state.taken);
   result.fault_fire_steps = std::move(state.fault_fire_steps);
+  result.probe_steps = std::move(state.probe_steps);
   result.schedule_features = std::move(state.schedule_features);
   return result;
 }
@@ -72,10 +74,12 @@ std::optional<sim::choice_tape> next_context_replay(const run_spec& spec) {
 bool observing_schedule() { return current_run != nullptr && current_run->observation.schedule_features; }
 
 void context_finished(sim::choice_tape taken, std::vector<std::uint64_t> fault_fire_steps,
+                      std::map<std::string, std::vector<std::uint64_t>, std::less<>> probe_steps,
                       const std::map<std::string, std::uint64_t>& schedule_features) {
   if (current_run == nullptr) return;
   current_run->taken.push_back(std::move(taken));
   current_run->fault_fire_steps.push_back(std::move(fault_fire_steps));
+  current_run->probe_steps.push_back(std::move(probe_steps));
   for (const auto& [feature, count] : schedule_features) current_run->schedule_features[feature] += count;
 }
 

@@ -40,6 +40,7 @@ std::optional<sim::choice_tape> next_context_replay(const run_spec& spec);
 // Whether the run in progress wants schedule features (run_observation).
 bool observing_schedule();
 void context_finished(sim::choice_tape taken, std::vector<std::uint64_t> fault_fire_steps,
+                      std::map<std::string, std::vector<std::uint64_t>, std::less<>> probe_steps,
                       const std::map<std::string, std::uint64_t>& schedule_features);
 }  // namespace run_hooks
 

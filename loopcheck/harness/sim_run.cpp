@@ -48,7 +48,8 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
     if (timeline != nullptr) timeline->add_sim_events(*core, context.events(), context.total_events());
     std::map<std::string, std::uint64_t> schedule_features;
     if (run_hooks::observing_schedule()) add_schedule_features(context.events(), schedule_features);
-    run_hooks::context_finished(context.choices_taken(), context.faults().fired_steps(), schedule_features);
+    run_hooks::context_finished(context.choices_taken(), context.faults().fired_steps(), context.faults().probe_steps(),
+                                schedule_features);
   }  // destroying the context reports tasks it still held
   result.findings = log->snapshot();
   if (limits.program_exit_after_body) std::erase_if(result.findings, [](const finding& f) { return f.kind == finding_kind::hang; });

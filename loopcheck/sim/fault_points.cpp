@@ -38,8 +38,7 @@ bool fault_points::buggify(std::string_view site) {
   if (fire) {
     ++stats.fired;
     fired_.push_back({std::string(site), stats.reached});
-    // steps() counts the handlers started; a fault outside any handler belongs to step 0.
-    fired_steps_.push_back(context_.steps() == 0 ? 0 : context_.steps() - 1);
+    fired_steps_.push_back(current_step());
   }
   // Whether the site was active is left out: a replayed tape knows only where sites fired.
   context_.record_eventf("buggify", "{} {}", site, fire ? "fired" : "held");
@@ -48,10 +47,18 @@ bool fault_points::buggify(std::string_view site) {
 
 void fault_points::probe(std::string_view name) {
   auto it = coverage_.probes.find(name);
-  if (it == coverage_.probes.end()) it = coverage_.probes.emplace(std::string(name), 0).first;
+  if (it == coverage_.probes.end()) {
+    it = coverage_.probes.emplace(std::string(name), 0).first;
+    probe_steps_.emplace(std::string(name), std::vector<std::uint64_t>{});
+  }
   ++it->second;
+  auto& steps = probe_steps_.find(name)->second;
+  if (steps.size() < max_recorded_probe_hits) steps.push_back(current_step());
   context_.record_event("probe", name);
 }
+
+// steps() counts the handlers started, the one running included.
+std::uint64_t fault_points::current_step() const { return context_.steps() == 0 ? 0 : context_.steps() - 1; }
 
 namespace {
 // The fault points of `ex`'s context, or null on a real context. Only sim_context installs

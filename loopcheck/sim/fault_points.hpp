@@ -10,6 +10,7 @@
 // site fires with p = 0.25 each time it is reached (sim_options::faults changes both: swarm
 // testing). The per-run coverage says which sites were
 // reached, active and fired, and how often each probe was hit.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -54,9 +55,15 @@ class fault_points : public asio::execution_context::service {
   // The step (0-based) during which each of fired() fired: where a guided search looks for
   // the interleavings a fault opens.
   const std::vector<std::uint64_t>& fired_steps() const { return fired_steps_; }
+  // For each probe hit, the steps (0-based) of its first max_recorded_probe_hits hits: where a
+  // guided search looks for the interleavings around a rare path.
+  static constexpr std::size_t max_recorded_probe_hits = 64;
+  const std::map<std::string, std::vector<std::uint64_t>, std::less<>>& probe_steps() const { return probe_steps_; }
 
  private:
   void shutdown() override {}
+  // The step running now; an event outside any handler belongs to step 0.
+  std::uint64_t current_step() const;
 
   sim_context& context_;
   std::uint64_t seed_;
@@ -64,6 +71,7 @@ class fault_points : public asio::execution_context::service {
   sim_random fire_random_;
   std::vector<fault_choice> fired_;
   std::vector<std::uint64_t> fired_steps_;
+  std::map<std::string, std::vector<std::uint64_t>, std::less<>> probe_steps_;
   coverage_report coverage_;
 };
 

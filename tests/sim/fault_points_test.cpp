@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "loopcheck/sim/fault_points.hpp"
 #include "sim_test_support.hpp"
@@ -114,6 +115,26 @@ BOOST_AUTO_TEST_CASE(different_seeds_activate_different_sites) {
     activation_patterns.insert(pattern);
   }
   BOOST_TEST(activation_patterns.size() >= 6u);  // of 16 possible for four sites
+}
+
+// A guided search runs a new probe's handler earlier: it needs the step of each hit, the step
+// the handler that hit it ran as, and a bounded record however often a probe is hit.
+BOOST_AUTO_TEST_CASE(each_probe_hit_is_recorded_with_its_step_up_to_a_limit) {
+  sim::sim_context context(options_for(1, sim::strategy_kind::fifo));
+  const asio::any_io_executor ex = context.get_executor();
+  asio::post(context, [&] { sim::probe(ex, "rare.first"); });
+  asio::post(context, [] {});
+  asio::post(context, [&] {
+    for (std::size_t i = 0; i < 2 * sim::fault_points::max_recorded_probe_hits; ++i) sim::probe(ex, "rare.often");
+    sim::probe(ex, "rare.first");
+  });
+  context.run();
+  const auto& steps = context.faults().probe_steps();
+  BOOST_TEST_REQUIRE(steps.size() == 2u);
+  BOOST_TEST((steps.at("rare.first") == std::vector<std::uint64_t>{0, 2}));
+  BOOST_TEST(steps.at("rare.often").size() == sim::fault_points::max_recorded_probe_hits);
+  BOOST_TEST(steps.at("rare.often").front() == 2u);
+  BOOST_TEST(context.coverage().probes.at("rare.often") == 2 * sim::fault_points::max_recorded_probe_hits);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
