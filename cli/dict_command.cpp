@@ -35,6 +35,7 @@
 #include <string>
 #include <string_view>
 
+#include "input_error.hpp"
 #include "loopcheck/pdict/errors.hpp"
 #include "loopcheck/pdict/exact_json.hpp"
 #include "loopcheck/pdict/persistent_dict.hpp"
@@ -54,12 +55,6 @@ namespace json = boost::json;
 constexpr int exit_ok = 0;
 constexpr int exit_invalid = 1;
 constexpr int exit_input = 2;
-
-// A problem the user can fix (missing store or key, bad JSON, ...): stderr, exit 2.
-class input_error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // What the parsed command line asks for, checked before any file is touched.
 struct request {

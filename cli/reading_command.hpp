@@ -6,11 +6,11 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <iosfwd>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "input_error.hpp"
 #include "loopcheck/runner/report_files.hpp"
 
 namespace loopcheck::cli {
@@ -24,11 +24,6 @@ struct reading_options {
 // Adds the command NAME with a required LOG... argument and the report options.
 CLI::App* add_reading_command(CLI::App& app, const std::string& name, const std::string& description,
                               const std::string& logs_help, reading_options& options);
-
-class input_error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // Returns what `body` returns; an input_error or a report_spec_error thrown by it is printed on
 // `err` as "loopcheck COMMAND: what" and returns 2. Anything else propagates (main: exit 3).

@@ -32,7 +32,7 @@ run_result run_on_sim(const run_spec& spec, const scenario_body& body, sim_limit
     const auto exit_after = limits.program_exit_after_body;
     spawn_tracked(ex, limits.root_task_name, body(ex),
                   [core, exit_after, &context](task_record& task, std::exception_ptr error) {
-                    if (error) core->record(finding_kind::invariant, task, "the scenario body failed: " + detail::describe(error));
+                    if (error) core->record(finding_kind::invariant, task, "the scenario body failed: " + loopcheck::detail::describe(error));
                     if (exit_after) context.set_virtual_time_budget(context.now() + *exit_after);
                   },
                   std::source_location::current());
@@ -67,7 +67,7 @@ run_result run_on_real(const run_spec& spec, const scenario_body& body, std::chr
     auto core = task_registry::of(context).core();
     spawn_tracked(ex, "scenario", body(ex),
                   [core](task_record& task, std::exception_ptr error) {
-                    if (error) core->record(finding_kind::invariant, task, "the scenario body failed: " + detail::describe(error));
+                    if (error) core->record(finding_kind::invariant, task, "the scenario body failed: " + loopcheck::detail::describe(error));
                   },
                   std::source_location::current());
     context.run_for(real_time_budget);

@@ -42,7 +42,7 @@ struct refresh_protocol {
   bool only_after_eviction = false;  // ... and only when the round before evicted the cache
 };
 
-const std::vector<refresh_protocol>& protocols() {
+const std::vector<refresh_protocol>& refresh_protocols() {
   static const std::vector<refresh_protocol> all{
       {.name = "reference", .description = "value and checksum written in one step"},
       {.name = "torn-rollover",
@@ -134,10 +134,10 @@ class cache_refresh final : public harness::scenario {
             {"rollover_round", 6, 1, 1000, "the round at which the record's epoch rolls over"},
             {"auditors", 4, 2, 64, "auditors reading the record every round (two are on duty per round)"}};
   }
-  std::vector<harness::variant_spec> variants() const override { return harness::variant_specs(protocols()); }
+  std::vector<harness::variant_spec> variants() const override { return harness::variant_specs(refresh_protocols()); }
 
   run_result run(const run_spec& spec) const override {
-    const refresh_protocol& protocol = harness::variant_named(protocols(), family_name, spec.variant);
+    const refresh_protocol& protocol = harness::variant_named(refresh_protocols(), family_name, spec.variant);
     const cache_options o{spec.option("rounds"), spec.option("rollover_round"), spec.option("auditors")};
     cache_record record;
     torn_reads seen;

@@ -43,7 +43,7 @@ struct save_protocol {
   bool retry_failed_fsync = false;  // fsync again after a failure and trust it
 };
 
-const std::vector<save_protocol>& protocols() {
+const std::vector<save_protocol>& save_protocols() {
   static const std::vector<save_protocol> all{
       {.name = "reference", .description = "durable replace: temp, fsync, rename, fsync dir; a failed save is redone"},
       {.name = "write-in-place",
@@ -67,7 +67,7 @@ const std::vector<save_protocol>& protocols() {
 }
 
 const save_protocol& protocol_named(std::string_view name) {
-  return harness::variant_named(protocols(), "power-loss", name);
+  return harness::variant_named(save_protocols(), "power-loss", name);
 }
 
 // A save is attempted at most this often; the run injects one fault, so two attempts suffice.
@@ -165,7 +165,7 @@ class power_loss final : public harness::scenario {
             {"fail_fsync_number", 2, 0, 1000, "the Nth fsync_file of the run fails with EIO (0: none)"}};
   }
   std::vector<harness::variant_spec> variants() const override {
-    return harness::variant_specs(protocols());
+    return harness::variant_specs(save_protocols());
   }
 
   run_result run(const run_spec& spec) const override {

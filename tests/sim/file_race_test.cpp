@@ -24,7 +24,7 @@ using loopcheck::finding_kind;
 
 namespace {
 
-constexpr std::uint64_t seeds_per_strategy = 10;
+constexpr std::uint64_t race_seeds_per_strategy = 10;
 const std::string file = "/f";
 
 using body_fn = asio::awaitable<void> (*)(asio::any_io_executor, vfs::file_system&);
@@ -66,7 +66,7 @@ race_count races_in(body_fn body, std::uint64_t seed, sim::strategy_kind strateg
 // Every schedule of every strategy: a race in all of them, or in none.
 void expect_race(body_fn body, bool race) {
   for (auto strategy : sim_test::all_strategies) {
-    for (std::uint64_t seed = 0; seed < seeds_per_strategy; ++seed) {
+    for (std::uint64_t seed = 0; seed < race_seeds_per_strategy; ++seed) {
       BOOST_TEST_CONTEXT("strategy " << sim::to_string(strategy) << " seed " << seed) {
         const race_count count = races_in(body, seed, strategy);
         if (race) BOOST_TEST(count.races > 0);

@@ -17,7 +17,6 @@ using sim_test::options_for;
 
 namespace {
 
-constexpr std::uint64_t seeds_per_strategy = 200;
 
 struct backup_target {
   int saved = -1;
@@ -52,7 +51,7 @@ asio::awaitable<void> fail_backup() {
 BOOST_AUTO_TEST_SUITE(lazy_slot_on_sim)
 
 BOOST_AUTO_TEST_CASE(bursts_coalesce_and_the_last_request_always_runs) {
-  sim_test::for_each_schedule(seeds_per_strategy, [](std::uint64_t seed, sim::strategy_kind strategy) {
+  sim_test::for_each_schedule(sim_test::seeds_per_strategy, [](std::uint64_t seed, sim::strategy_kind strategy) {
     loopcheck::scoped_finding_capture findings;
     sim::sim_context context(options_for(seed, strategy));
     backup_target target;
@@ -81,7 +80,7 @@ BOOST_AUTO_TEST_CASE(bursts_coalesce_and_the_last_request_always_runs) {
 }
 
 BOOST_AUTO_TEST_CASE(drain_rethrows_a_failed_backup) {
-  sim_test::for_each_schedule(seeds_per_strategy, [](std::uint64_t seed, sim::strategy_kind strategy) {
+  sim_test::for_each_schedule(sim_test::seeds_per_strategy, [](std::uint64_t seed, sim::strategy_kind strategy) {
     loopcheck::scoped_finding_capture findings;
     sim::sim_context context(options_for(seed, strategy));
     std::string caught;

@@ -22,7 +22,6 @@ namespace cases = loopcheck::testing::task_scope_cases;
 
 namespace {
 
-constexpr std::uint64_t seeds_per_strategy = 200;
 
 // Runs a shared case as the root of a simulated run; returns the virtual time it ended at.
 template <typename Case>
@@ -38,7 +37,7 @@ std::chrono::nanoseconds run_case(Case& c, std::uint64_t seed, sim::strategy_kin
 }
 
 void for_each_schedule(const std::function<void(std::uint64_t, sim::strategy_kind)>& check) {
-  sim_test::for_each_schedule(seeds_per_strategy, check);
+  sim_test::for_each_schedule(sim_test::seeds_per_strategy, check);
 }
 
 }  // namespace

@@ -19,7 +19,6 @@ using sim_test::options_for;
 
 namespace {
 
-constexpr std::uint64_t seeds_per_strategy = 200;
 constexpr int producers = 3;
 constexpr int items_per_producer = 8;
 
@@ -80,7 +79,7 @@ queue_run run_producers(sim::sim_context& context, int fail_on) {
 BOOST_AUTO_TEST_SUITE(serial_queue_on_sim)
 
 BOOST_AUTO_TEST_CASE(every_item_is_processed_once_in_each_producers_order) {
-  sim_test::for_each_schedule(seeds_per_strategy, [](std::uint64_t seed, sim::strategy_kind strategy) {
+  sim_test::for_each_schedule(sim_test::seeds_per_strategy, [](std::uint64_t seed, sim::strategy_kind strategy) {
     loopcheck::scoped_finding_capture findings;
     sim::sim_context context(options_for(seed, strategy));
     const auto run = run_producers(context, -1);
@@ -99,7 +98,7 @@ BOOST_AUTO_TEST_CASE(every_item_is_processed_once_in_each_producers_order) {
 }
 
 BOOST_AUTO_TEST_CASE(a_consumer_failure_reaches_every_producer_instead_of_deadlocking) {
-  sim_test::for_each_schedule(seeds_per_strategy, [](std::uint64_t seed, sim::strategy_kind strategy) {
+  sim_test::for_each_schedule(sim_test::seeds_per_strategy, [](std::uint64_t seed, sim::strategy_kind strategy) {
     loopcheck::scoped_finding_capture findings;
     sim::sim_context context(options_for(seed, strategy));
     const auto run = run_producers(context, 102);

@@ -21,6 +21,9 @@ inline constexpr std::array all_strategies{sim::strategy_kind::fifo, sim::strate
                                            sim::strategy_kind::pct};
 inline constexpr std::array exploring_strategies{sim::strategy_kind::random, sim::strategy_kind::pct};
 
+// How many seeds the runtime-on-simulator suites try under each strategy.
+inline constexpr std::uint64_t seeds_per_strategy = 200;
+
 inline sim::sim_options options_for(std::uint64_t seed, sim::strategy_kind strategy) {
   sim::sim_options options;
   options.seed = seed;

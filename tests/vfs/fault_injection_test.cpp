@@ -19,14 +19,14 @@ using vfs::testing::run_coroutine;
 
 namespace {
 
-const std::string old_content = "old";
-const std::string new_content = "new content";
+const std::string old_file_content = "old";
+const std::string new_file_content = "new content";
 
 // Runs the durable replace on `fs`; returns the error it surfaced, if any.
 std::optional<vfs::error> replace_and_catch(vfs::sim_vfs& fs) {
   return run_coroutine([&]() -> asio::awaitable<std::optional<vfs::error>> {
     try {
-      co_await vfs::testing::durable_replace(fs, "/data", "dict.json", new_content);
+      co_await vfs::testing::durable_replace(fs, "/data", "dict.json", new_file_content);
     } catch (const vfs::error& e) {
       co_return e;
     }
@@ -49,13 +49,13 @@ BOOST_AUTO_TEST_CASE(every_fault_mode_reaches_the_caller_during_a_sweep) {
     for (auto repeat : {fault_repeat::once, fault_repeat::from_then_on}) {
       BOOST_TEST_CONTEXT(to_string(kind) << (repeat == fault_repeat::once ? " once" : " from then on")) {
         auto result = vfs::sweep_faults(
-            vfs::testing::tree_with_file("data", "dict.json", old_content), {.kind = kind, .repeat = repeat},
+            vfs::testing::tree_with_file("data", "dict.json", old_file_content), {.kind = kind, .repeat = repeat},
             [&](vfs::sim_vfs& fs, std::size_t fail_at_operation) {
               std::optional<vfs::error> error = replace_and_catch(fs);
               const std::string content = fs.tree().read_file("/data/dict.json");
               if (fs.faults_injected() == 0) {
                 BOOST_TEST(!error);
-                BOOST_TEST(content == new_content);
+                BOOST_TEST(content == new_file_content);
                 return;
               }
               BOOST_REQUIRE_MESSAGE(error, "fault at operation " << fail_at_operation << " was not surfaced");
@@ -63,7 +63,7 @@ BOOST_AUTO_TEST_CASE(every_fault_mode_reaches_the_caller_during_a_sweep) {
               BOOST_TEST(std::string(error->what()).find("injected") != std::string::npos);
               BOOST_TEST(!error->path().empty());
               // The protocol stops at the first error, so the target is never half replaced.
-              BOOST_TEST((content == old_content || content == new_content));
+              BOOST_TEST((content == old_file_content || content == new_file_content));
             });
         BOOST_TEST(result.completed);
         BOOST_TEST(result.runs == eligible_operations + 1);
