@@ -34,15 +34,6 @@ struct detection {
 
 enum class strategy : std::uint8_t { random, pct, swarm, guided };
 constexpr strategy all_strategies[] = {strategy::random, strategy::pct, strategy::swarm, strategy::guided};
-const char* name_of(strategy s) {
-  switch (s) {
-    case strategy::random: return "random";
-    case strategy::pct: return "pct";
-    case strategy::swarm: return "swarm";
-    case strategy::guided: return "guided";
-  }
-  return "?";
-}
 
 detection campaign_detection(const harness::target& target, strategy s, std::uint64_t budget_runs, std::uint64_t repeat) {
   harness::campaign_spec spec;

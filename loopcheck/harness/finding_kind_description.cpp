@@ -47,6 +47,10 @@ finding_kind_description describe(finding_kind kind) {
     case finding_kind::file_race:
       return {"Two accesses to a file race",
               "Two accesses to one file, one changing it, overlap and are not ordered by happens-before."};
+    case finding_kind::still_running:
+      return {"A task a test case started was still running when the case ended",
+              "The task outlived the test case that started it and will run on into the next one; await or cancel "
+              "it before the case ends, or declare it a background service if it is meant to outlive the case."};
   }
   return {"Unknown finding kind", "A finding kind this version does not describe."};
 }

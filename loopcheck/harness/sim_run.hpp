@@ -20,7 +20,7 @@ struct sim_limits {
   // Models the process exiting this long (virtual time) after the scenario body ends, as
   // asyncio.run() returns when its main coroutine does: the loop stops for good then, and that
   // stop is not itself a `hang` finding (what it leaves pending still is reported).
-  std::optional<std::chrono::nanoseconds> program_exit_after_body;
+  std::optional<std::chrono::nanoseconds> program_exit_after_body{};
   // The tracked root task's name in findings (a simulated test case gives its own).
   std::string root_task_name = "scenario";
 };

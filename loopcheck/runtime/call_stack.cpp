@@ -24,14 +24,6 @@ namespace loopcheck {
 
 namespace {
 
-std::string demangle(const char* name) {
-  if (name == nullptr) return {};
-  int status = 0;
-  const std::unique_ptr<char, decltype(&std::free)> plain(abi::__cxa_demangle(name, nullptr, nullptr, &status),
-                                                          &std::free);
-  return status == 0 && plain ? std::string(plain.get()) : std::string(name);
-}
-
 // The directory of loopcheck's sources, from this file's own path: frames there are the
 // library's, not the caller's.
 std::string_view loopcheck_directory() {
@@ -50,6 +42,14 @@ bool is_library_file(std::string_view file) {
 }
 
 #if LOOPCHECK_DETAIL_LIBBACKTRACE
+
+std::string demangle(const char* name) {
+  if (name == nullptr) return {};
+  int status = 0;
+  const std::unique_ptr<char, decltype(&std::free)> plain(abi::__cxa_demangle(name, nullptr, nullptr, &status),
+                                                          &std::free);
+  return status == 0 && plain ? std::string(plain.get()) : std::string(name);
+}
 
 void ignore_error(void*, const char*, int) {}
 
@@ -158,3 +158,5 @@ _Unwind_Reason_Code visit_frame(_Unwind_Context* context, void* raw) {
 }
 
 }  // namespace loopcheck
+
+#undef LOOPCHECK_DETAIL_LIBBACKTRACE  // a unity batch's next file must not see it

@@ -36,7 +36,7 @@ constexpr std::string_view family_name = "cache-refresh";
 struct refresh_protocol {
   std::string_view name;
   std::string_view description;
-  std::vector<finding_kind> caught_by;
+  std::vector<finding_kind> caught_by{};
   bool needle = false;
   bool torn_when_slow_at_rollover = false;
   bool only_after_eviction = false;  // ... and only when the round before evicted the cache

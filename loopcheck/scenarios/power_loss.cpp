@@ -36,7 +36,7 @@ using harness::run_spec;
 struct save_protocol {
   std::string_view name;
   std::string_view description;
-  std::vector<finding_kind> caught_by;
+  std::vector<finding_kind> caught_by{};
   bool in_place = false;            // truncate and rewrite the target itself
   bool sync_temp = true;            // fsync the temp file before the rename
   bool sync_dir = true;             // fsync the directory after the rename
